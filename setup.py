@@ -1,0 +1,42 @@
+"""Packaging for seqkit."""
+
+import pathlib
+
+from setuptools import find_packages
+from setuptools import setup
+
+HERE = pathlib.Path(__file__).parent
+
+
+def read_requirements():
+    lines = (HERE / "requirements.txt").read_text().splitlines()
+    return [
+        line.strip()
+        for line in lines
+        if line.strip() and not line.strip().startswith("#")
+    ]
+
+
+setup(
+    name="seqkit",
+    version="0.1.0",
+    description=(
+        "Keras 3 / TensorFlow toolkit for sequence models: layers, data "
+        "pipelines and a CLI that trains, evaluates, exports and scores."
+    ),
+    long_description=(HERE / "README.md").read_text(),
+    long_description_content_type="text/markdown",
+    python_requires=">=3.10",
+    packages=find_packages(include=["seqkit", "seqkit.*"]),
+    install_requires=read_requirements(),
+    extras_require={
+        "test": [
+            "pytest>=8",
+            # TF-IDF + logistic-regression baseline in bench/ and tests.
+            "scikit-learn>=1.4",
+            # Runs the layer tests a second time under KERAS_BACKEND=jax.
+            "jax[cpu]>=0.4.30",
+        ],
+    },
+    entry_points={"console_scripts": ["seqkit = seqkit.cli:main"]},
+)
