@@ -1,0 +1,41 @@
+"""The `seqkit` command line: train, evaluate, export and score sequence models.
+
+Each command lives in its own module and stays thin: it parses options, loads
+the config, makes one `seqkit.runner` call and echoes a summary. TensorFlow is
+imported inside the commands, so `seqkit --help` answers at once.
+"""
+
+import click
+
+from seqkit import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="seqkit")
+def main():
+    """Train, evaluate, export and score sequence models.
+
+    \b
+    A typical session:
+      seqkit fit pipelines/sentiment.yaml
+      seqkit evaluate runs/sentiment --data test=data/sentiment/test.csv
+      seqkit export runs/sentiment --out serving/sentiment
+      seqkit score serving/sentiment reviews.csv --out scored.csv
+      seqkit predict runs/sentiment "the film was not good at all"
+    """
+
+
+def _register():
+    # Commands are registered here, one module each, so the group's help lists
+    # them in a fixed order.
+    from seqkit.cli import evaluate
+    from seqkit.cli import export
+    from seqkit.cli import fit
+    from seqkit.cli import predict
+    from seqkit.cli import score
+
+    for module in (fit, evaluate, export, score, predict):
+        main.add_command(module.command)
+
+
+_register()

@@ -1,0 +1,47 @@
+"""Helpers shared by the CLI commands: error mapping and option parsing."""
+
+import functools
+
+import click
+
+from seqkit.errors import ConfigError
+from seqkit.errors import DataError
+from seqkit.errors import SeqkitError
+
+
+def handle_errors(command):
+    """Turns seqkit's own errors into Click errors with the right exit code.
+
+    `ConfigError` and `DataError` are the user's to fix: they become
+    `click.UsageError` (exit code 2). Any other `SeqkitError` becomes a
+    `click.ClickException` (exit code 1). Anything else keeps its traceback.
+    """
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (ConfigError, DataError) as error:
+            raise click.UsageError(str(error)) from error
+        except SeqkitError as error:
+            raise click.ClickException(str(error)) from error
+
+    return wrapper
+
+
+def parse_data_overrides(values):
+    """Parses repeated `--data split=path` options into a dict.
+
+    >>> parse_data_overrides(["train=a.csv", "test=b.csv"])
+    {'train': 'a.csv', 'test': 'b.csv'}
+    """
+    result = {}
+    for value in values:
+        split, sep, path = value.partition("=")
+        if not sep or not split or not path:
+            raise click.BadParameter(
+                f"expected SPLIT=PATH, e.g. train=data/train.csv. Received: {value!r}",
+                param_hint="--data",
+            )
+        result[split.strip()] = path.strip()
+    return result
