@@ -1,0 +1,208 @@
+"""Batching steps: seeded shuffle, padded batches, length buckets, token budgets.
+
+Each function returns a `dataset -> dataset` function for `Dataset.apply`:
+
+    ds.apply(shuffle(seed=1)).apply(bucket_by_length([16, 32], [64, 32, 16]))
+"""
+
+import tensorflow as tf
+
+
+def shuffle(seed, buffer_size=10_000, reshuffle_each_iteration=True):
+    """Shuffles with a fixed seed: the same seed gives the same order on every run.
+
+    With `reshuffle_each_iteration=True` each epoch has a new order, and the
+    sequence of epoch orders is itself fixed by the seed.
+
+    Args:
+        seed: int. Required: an unseeded shuffle is not reproducible.
+        buffer_size: int. Defaults to `10_000`.
+        reshuffle_each_iteration: bool. Defaults to `True`.
+    """
+    if not isinstance(seed, int):
+        raise ValueError(f"`seed` must be an int. Received: seed={seed!r}")
+    if buffer_size < 1:
+        raise ValueError(f"`buffer_size` must be >= 1. Received: buffer_size={buffer_size}")
+
+    def apply(dataset):
+        return dataset.shuffle(
+            buffer_size, seed=seed, reshuffle_each_iteration=reshuffle_each_iteration
+        )
+
+    return apply
+
+
+def padded_batch(batch_size, drop_remainder=False, padded_shapes=None):
+    """Batches variable-length elements, padding with 0 (`[PAD]`) and `""`.
+
+    Args:
+        batch_size: int.
+        drop_remainder: bool. Defaults to `False`.
+        padded_shapes: optional, as in `tf.data.Dataset.padded_batch`. Defaults
+            to padding each batch to its longest element.
+    """
+    _check_positive(batch_size=batch_size)
+
+    def apply(dataset):
+        return dataset.padded_batch(
+            batch_size, padded_shapes=padded_shapes, drop_remainder=drop_remainder
+        )
+
+    return apply
+
+
+def bucket_by_length(
+    boundaries,
+    batch_sizes,
+    length_fn=None,
+    pad_to_bucket_boundary=False,
+    drop_remainder=False,
+):
+    """Groups elements of similar length into padded batches.
+
+    A thin wrapper over `tf.data.Dataset.bucket_by_sequence_length`: bucket i
+    holds lengths in `[boundaries[i-1], boundaries[i])` and is batched by
+    `batch_sizes[i]`, so padding is limited to the bucket's width.
+
+    Args:
+        boundaries: increasing list of ints.
+        batch_sizes: list of ints, one more than `boundaries`.
+        length_fn: callable(element) -> scalar int, or None for the longest
+            rank-1 component of the element (the tokens; for a pair, the
+            longer side).
+        pad_to_bucket_boundary: bool. Pad to the bucket's upper bound - 1
+            instead of the batch's longest element. Defaults to `False`.
+        drop_remainder: bool. Defaults to `False`.
+    """
+    boundaries = list(boundaries)
+    batch_sizes = list(batch_sizes)
+    if len(batch_sizes) != len(boundaries) + 1:
+        raise ValueError(
+            "`batch_sizes` needs one more entry than `boundaries`. Received: "
+            f"boundaries={boundaries}, batch_sizes={batch_sizes}"
+        )
+    if any(b <= a for a, b in zip(boundaries, boundaries[1:])) or (boundaries and boundaries[0] < 1):
+        raise ValueError(f"`boundaries` must be positive and increasing. Received: {boundaries}")
+    length_fn = length_fn if length_fn is not None else sequence_length
+
+    def apply(dataset):
+        return dataset.bucket_by_sequence_length(
+            length_fn,
+            bucket_boundaries=boundaries,
+            bucket_batch_sizes=batch_sizes,
+            pad_to_bucket_boundary=pad_to_bucket_boundary,
+            drop_remainder=drop_remainder,
+        )
+
+    return apply
+
+
+def batch_by_tokens(max_tokens, bucket_width=8, length_fn=None):
+    """Batches so that each batch's padded size (batch x longest) stays within a budget.
+
+    Elements are grouped by length into buckets `bucket_width` wide; a bucket
+    whose longest possible element has length L is batched `max_tokens // L`
+    at a time and padded to the batch's longest element, so
+    `batch_size * padded_length <= max_tokens`. An element longer than
+    `max_tokens` forms a batch of its own (the only case over budget). The
+    last batch of each bucket may be smaller. Element order follows the
+    input order within a bucket, so the output is deterministic.
+
+    Args:
+        max_tokens: int. The budget of padded tokens per batch.
+        bucket_width: int. Width of the length buckets. Defaults to `8`.
+        length_fn: callable or None. As in `bucket_by_length`.
+    """
+    _check_positive(max_tokens=max_tokens, bucket_width=bucket_width)
+    length_fn = length_fn if length_fn is not None else sequence_length
+
+    def bucket(element):
+        length = tf.cast(length_fn(element), tf.int64)
+        return (tf.maximum(length, 1) + bucket_width - 1) // bucket_width
+
+    def window_size(key):
+        longest = key * bucket_width
+        return tf.maximum(tf.constant(max_tokens, tf.int64) // longest, 1)
+
+    def apply(dataset):
+        return dataset.group_by_window(
+            key_func=bucket,
+            reduce_func=lambda key, window: window.padded_batch(window_size(key)),
+            window_size_func=window_size,
+        )
+
+    return apply
+
+
+def parallel_map(fn, deterministic=True):
+    """`Dataset.map` with `num_parallel_calls=AUTOTUNE`, keeping order by default."""
+
+    def apply(dataset):
+        return dataset.map(fn, num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic)
+
+    return apply
+
+
+def cache(filename=""):
+    """`Dataset.cache`: in memory by default, or in files named from `filename`."""
+
+    def apply(dataset):
+        return dataset.cache(filename)
+
+    return apply
+
+
+def prefetch(buffer_size=tf.data.AUTOTUNE):
+    """`Dataset.prefetch`, autotuned by default: overlaps input with training."""
+
+    def apply(dataset):
+        return dataset.prefetch(buffer_size)
+
+    return apply
+
+
+def sequence_length(element):
+    """The longest first dimension among an element's rank >= 1 components."""
+    lengths = [
+        tf.shape(t, out_type=tf.int32)[0]
+        for t in tf.nest.flatten(element)
+        if t.shape.rank is not None and t.shape.rank >= 1
+    ]
+    if not lengths:
+        raise ValueError("Element has no sequence component; pass `length_fn`.")
+    return tf.reduce_max(tf.stack(lengths))
+
+
+def _check_positive(**values):
+    for name, value in values.items():
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(f"`{name}` must be a positive int. Received: {name}={value!r}")
+
+
+def map_batched(fn, chunk_size=256):
+    """Applies a vectorized `fn` to chunks of elements, then splits them again.
+
+    Tokenizing 256 strings in one call is far cheaper than 256 calls on one
+    string each. `fn` receives a batch (rank-1 leaves) and returns a batch; a
+    `tf.RaggedTensor` in its output comes back as a dense rank-1 tensor per
+    element, ready for `padded_batch`. Order is kept.
+
+    Args:
+        fn: callable(batch) -> batch.
+        chunk_size: int. Elements per call. Defaults to `256`.
+    """
+    _check_positive(chunk_size=chunk_size)
+
+    def densify(*element):
+        return tf.nest.map_structure(
+            lambda t: t.to_tensor() if isinstance(t, tf.RaggedTensor) else tf.identity(t),
+            element if len(element) > 1 else element[0],
+        )
+
+    def apply(dataset):
+        mapped = dataset.batch(chunk_size).map(
+            fn, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True
+        )
+        return mapped.unbatch().map(densify, deterministic=True)
+
+    return apply
