@@ -20,8 +20,8 @@ def read_csv(
     """Reads a CSV or TSV file as a `tf.data.Dataset` of dicts of scalar tensors.
 
     The file is streamed by `tf.data.experimental.CsvDataset` (C++; nothing is
-    loaded into memory). It handles RFC 4180 quoting (`"a, ""b"""`, fields
-    spanning lines), CRLF line endings and a UTF-8 byte order mark. Cheap checks
+    loaded into memory). It handles RFC 4180 quoting (doubled quotes inside
+    quoted fields, fields spanning lines), CRLF line endings and a UTF-8 byte order mark. Cheap checks
     (the file exists, is not empty, has the requested columns) run at once and
     raise `DataError`; to check every row up front (field counts, numbers,
     labels, UTF-8, blank lines) call `validate_csv` first: a file that passes
