@@ -1,0 +1,76 @@
+"""The tokenizer catalog: `get_tokenizer(kind, **options)` and `load_tokenizer(directory)`."""
+
+import json
+import os
+
+from seqkit.errors import DataError
+from seqkit.tokenizers.byte_tokenizer import ByteTokenizer
+from seqkit.tokenizers.char_tokenizer import CharTokenizer
+from seqkit.tokenizers.tokenizer import TOKENIZER_CONFIG
+from seqkit.tokenizers.tokenizer import VOCABULARY_FILE
+from seqkit.tokenizers.word_tokenizer import WordTokenizer
+from seqkit.tokenizers.wordpiece_tokenizer import WordPieceTokenizer
+
+TOKENIZERS = {
+    "word": WordTokenizer,
+    "char": CharTokenizer,
+    "byte": ByteTokenizer,
+    "wordpiece": WordPieceTokenizer,
+}
+
+
+def get_tokenizer(kind, **options):
+    """Creates a tokenizer of `kind` ("word", "char", "byte" or "wordpiece").
+
+    Args:
+        kind: str. A key of `TOKENIZERS`.
+        **options: the tokenizer class's constructor arguments, e.g.
+            `lowercase=True` or `vocabulary=[...]`.
+
+    Raises:
+        ValueError: unknown `kind` (the message lists the valid ones).
+    """
+    if kind not in TOKENIZERS:
+        raise ValueError(
+            f"Unknown tokenizer kind {kind!r}. Valid kinds: {sorted(TOKENIZERS)}"
+        )
+    return TOKENIZERS[kind](**options)
+
+
+def load_tokenizer(directory):
+    """Loads a tokenizer written by `Tokenizer.save(directory)`.
+
+    Raises:
+        DataError: `tokenizer.json` or `vocab.txt` is missing or malformed;
+            the message names the file.
+    """
+    config_path = os.path.join(directory, TOKENIZER_CONFIG)
+    try:
+        with open(config_path, encoding="utf-8") as f:
+            config = json.load(f)
+    except OSError as error:
+        raise DataError(f"cannot read tokenizer config: {error.strerror}", path=config_path) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise DataError(f"not valid JSON: {error}", path=config_path) from None
+    if not isinstance(config, dict) or config.get("kind") not in TOKENIZERS:
+        kind = config.get("kind") if isinstance(config, dict) else None
+        raise DataError(
+            f"unknown tokenizer kind {kind!r}; valid kinds: {sorted(TOKENIZERS)}",
+            path=config_path,
+        )
+    options = config.get("options", {})
+    if not isinstance(options, dict):
+        raise DataError("'options' must be a mapping", path=config_path)
+    vocab_path = os.path.join(directory, config.get("vocabulary_file", VOCABULARY_FILE))
+    try:
+        tokenizer = TOKENIZERS[config["kind"]](vocabulary=vocab_path, **options)
+    except (TypeError, ValueError) as error:
+        raise DataError(f"cannot build the tokenizer: {error}", path=config_path) from None
+    expected = config.get("vocabulary_size")
+    if expected is not None and expected != tokenizer.vocabulary_size:
+        raise DataError(
+            f"vocabulary has {tokenizer.vocabulary_size} tokens but "
+            f"{TOKENIZER_CONFIG} says {expected}",
+            path=vocab_path,
+        )
+    return tokenizer
