@@ -18,4 +18,14 @@ from seqkit.layers.stacked_recurrent import StackedRecurrent
 # --- end recurrent ---
 
 # --- attention, positions, transformer ---
+from seqkit.layers import masks
+from seqkit.layers.additive_attention import AdditiveAttention
+from seqkit.layers.dot_attention import DotAttention
+from seqkit.layers.multi_head_attention import MultiHeadAttention
+from seqkit.layers.position_embedding import PositionEmbedding
+from seqkit.layers.scaled_dot_product_attention import scaled_dot_product_attention
+from seqkit.layers.sinusoidal_position_encoding import SinusoidalPositionEncoding
+from seqkit.layers.token_and_position_embedding import TokenAndPositionEmbedding
+from seqkit.layers.transformer_decoder_block import TransformerDecoderBlock
+from seqkit.layers.transformer_encoder_block import TransformerEncoderBlock
 # --- end attention ---
