@@ -67,7 +67,8 @@ def bucket_by_length(
     Args:
         boundaries: increasing list of ints.
         batch_sizes: list of ints, one more than `boundaries`.
-        length_fn: callable(element) -> scalar int, or None for the longest
+        length_fn: callable -> scalar int, called like a `Dataset.map`
+            function (tuple elements unpacked), or None for the longest
             rank-1 component of the element (the tokens; for a pair, the
             longer side).
         pad_to_bucket_boundary: bool. Pad to the bucket's upper bound - 1
@@ -116,8 +117,8 @@ def batch_by_tokens(max_tokens, bucket_width=8, length_fn=None):
     _check_positive(max_tokens=max_tokens, bucket_width=bucket_width)
     length_fn = length_fn if length_fn is not None else sequence_length
 
-    def bucket(element):
-        length = tf.cast(length_fn(element), tf.int64)
+    def bucket(*element):
+        length = tf.cast(length_fn(*element), tf.int64)
         return (tf.maximum(length, 1) + bucket_width - 1) // bucket_width
 
     def window_size(key):
@@ -161,8 +162,11 @@ def prefetch(buffer_size=tf.data.AUTOTUNE):
     return apply
 
 
-def sequence_length(element):
-    """The longest first dimension among an element's rank >= 1 components."""
+def sequence_length(*element):
+    """The longest first dimension among an element's rank >= 1 components.
+
+    Called like a `Dataset.map` function: a tuple element comes unpacked.
+    """
     lengths = [
         tf.shape(t, out_type=tf.int32)[0]
         for t in tf.nest.flatten(element)
@@ -203,6 +207,6 @@ def map_batched(fn, chunk_size=256):
         mapped = dataset.batch(chunk_size).map(
             fn, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True
         )
-        return mapped.unbatch().map(densify, deterministic=True)
+        return mapped.unbatch().map(densify)
 
     return apply
