@@ -1,0 +1,131 @@
+import pytest
+import tensorflow as tf
+
+from seqkit.tokenizers import RESERVED_TOKENS
+from seqkit.tokenizers import WordTokenizer
+
+pytestmark = pytest.mark.tf_only
+
+
+def words(tok, text):
+    return [tok.id_to_token(i) for i in tok(text).numpy()]
+
+
+def test_adapt_orders_by_frequency_then_token_and_maps_ids():
+    tok = WordTokenizer().adapt(["The cat sat.", "the dog", "a cat"])
+    assert tok.vocabulary == list(RESERVED_TOKENS) + ["cat", "the", ".", "a", "dog", "sat"]
+    ids = tok(tf.constant(["the cat sat .", "a bird"]))
+    assert isinstance(ids, tf.RaggedTensor)
+    assert ids.dtype == tf.int32
+    assert ids.to_list() == [[6, 5, 10, 7], [8, 1]]
+
+
+def test_scalar_input_gives_dense_ids():
+    tok = WordTokenizer(vocabulary=list(RESERVED_TOKENS) + ["hi"])
+    ids = tok("Hi hi ho")
+    assert not isinstance(ids, tf.RaggedTensor)
+    assert ids.numpy().tolist() == [5, 5, 1]
+
+
+@pytest.mark.parametrize(
+    "punctuation, expected",
+    [
+        ("split", ["it", "'", "s", "great", ",", "isn", "'", "t", "it", "?", "😀"]),
+        ("strip", ["it", "s", "great", "isn", "t", "it"]),
+        ("keep", ["it's", "great,", "isn't", "it?😀"]),
+    ],
+)
+def test_punctuation_modes(punctuation, expected):
+    tok = WordTokenizer(punctuation=punctuation)
+    split = tok._split(tf.constant(["It's great, isn't it?😀"]))
+    assert [w.decode() for w in split[0].numpy()] == expected
+
+
+def test_lowercase_is_unicode_aware_and_optional():
+    text = ["ÉCOLE Señor ΣΟΦΊΑ"]
+    assert WordTokenizer().normalize(text).numpy()[0].decode() == "école señor σοφία"
+    assert (
+        WordTokenizer(lowercase=False).normalize(text).numpy()[0].decode()
+        == "ÉCOLE Señor ΣΟΦΊΑ"
+    )
+
+
+def test_unicode_spaces_separate_words():
+    tok = WordTokenizer()
+    text = "a\u00a0b\u2003c\td\n\ne\u3000f"
+    assert tok.normalize(text).numpy().decode() == "a b c d e f"
+
+
+def test_out_of_vocabulary_maps_to_unk_and_detokenizes_as_unk():
+    tok = WordTokenizer(vocabulary=list(RESERVED_TOKENS) + ["good", "movie"])
+    ids = tok("A good movie")
+    assert ids.numpy().tolist() == [1, 5, 6]
+    assert tok.detokenize(ids).numpy().decode() == "[UNK] good movie"
+
+
+def test_detokenize_drops_padding_and_special_ids():
+    tok = WordTokenizer(vocabulary=list(RESERVED_TOKENS) + ["good", "movie"])
+    dense = tf.constant([[2, 5, 6, 3, 0, 0], [5, 4, 0, 0, 0, 0]])
+    assert tok.detokenize(dense).numpy().tolist() == [b"good movie", b"good"]
+    # Ids outside the vocabulary read as unknown instead of failing.
+    assert tok.detokenize([5, 99, -3]).numpy() == b"good [UNK] [UNK]"
+
+
+def test_edge_cases_do_not_crash():
+    tok = WordTokenizer().adapt(["hello world"])
+    inputs = tf.constant(["", "   ", "😀👍🏽", "日本語とEnglish混在", "word " * 20000, b"bad \xff utf8"])
+    ids = tok(inputs)
+    lengths = ids.row_lengths().numpy().tolist()
+    assert lengths[:2] == [0, 0]
+    assert lengths[3] == 1 and ids[3].numpy().tolist() == [1]
+    assert lengths[4] == 20000
+    assert tok(tf.constant([], tf.string)).shape[0] == 0
+
+
+def test_adapt_from_dataset_equals_adapt_from_list():
+    texts = ["b a", "c b", "a a, c!", "d"]
+    from_list = WordTokenizer().adapt(texts, max_size=8)
+    from_dataset = WordTokenizer().adapt(tf.data.Dataset.from_tensor_slices(texts), max_size=8)
+    from_batches = WordTokenizer().adapt(
+        tf.data.Dataset.from_tensor_slices(texts).batch(3), max_size=8, batch_size=2
+    )
+    assert from_list.vocabulary == from_dataset.vocabulary == from_batches.vocabulary
+    assert from_list.vocabulary == list(RESERVED_TOKENS) + ["a", "b", "c"]
+
+
+def test_adapt_min_frequency():
+    tok = WordTokenizer().adapt(["x y y z z z"], min_frequency=2)
+    assert tok.vocabulary[5:] == ["z", "y"]
+    assert tok.token_to_id("x") == tok.unk_id
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="punctuation='drop'"):
+        WordTokenizer(punctuation="drop")
+    with pytest.raises(ValueError, match="no vocabulary"):
+        WordTokenizer()("text")
+    with pytest.raises(TypeError, match="single string"):
+        WordTokenizer().adapt("just one string")
+    with pytest.raises(TypeError, match="int at index 1"):
+        WordTokenizer().adapt(["ok", 3])
+    tok = WordTokenizer(vocabulary=list(RESERVED_TOKENS))
+    with pytest.raises(ValueError, match="shape"):
+        tok(tf.constant([["a"]]))
+    with pytest.raises(ValueError, match="token_id=5"):
+        tok.id_to_token(5)
+
+
+def test_real_sst2_lines(sst2_lines):
+    tok = WordTokenizer().adapt(sst2_lines[:200], max_size=500)
+    assert tok.vocabulary_size == 500
+    ids = tok(tf.constant(sst2_lines[:200]))
+    # Every word of the training text is either known or (beyond max_size) [UNK];
+    # known words come back as the normalized text.
+    normalized = tok.normalize(tf.constant(sst2_lines[:200])).numpy()
+    restored = tok.detokenize(ids).numpy()
+    for original, back, row in zip(normalized, restored, ids.to_list()):
+        if 1 not in row:
+            assert back == original
+    assert tok.vocabulary[5] == tok.id_to_token(5)
+    # The most frequent word of English reviews.
+    assert tok.vocabulary[5] in {"the", ",", "."}
