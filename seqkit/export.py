@@ -252,6 +252,8 @@ def _task_name(run):
 def _config_to_dict(config):
     if config is None:
         return None
-    if dataclasses.is_dataclass(config) and not isinstance(config, type):
+    if hasattr(config, "to_dict"):
+        config = config.to_dict()
+    elif dataclasses.is_dataclass(config) and not isinstance(config, type):
         config = dataclasses.asdict(config)
     return json.loads(json.dumps(config, default=str))

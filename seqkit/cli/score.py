@@ -1,9 +1,67 @@
-"""`seqkit score` (placeholder until its issue lands)."""
+"""`seqkit score`: batch-score a CSV with a run directory or an exported SavedModel."""
 
 import click
 
+from seqkit.cli.common import handle_errors
+
 
 @click.command(name="score")
-def command():
-    """Not built yet."""
-    raise click.ClickException("seqkit score is not built yet")
+@click.argument("source", type=click.Path(exists=True, path_type=str))
+@click.argument("input_path", metavar="INPUT.csv", type=click.Path(path_type=str))
+@click.option(
+    "--out", "output_path", required=True, type=click.Path(dir_okay=False, path_type=str),
+    help="The scored CSV: every input column plus the prediction columns.",
+)
+@click.option(
+    "--on-error", type=click.Choice(["fail", "skip"]), default="fail", show_default=True,
+    help="On a bad row, stop (fail) or write it to the reject file and go on (skip).",
+)
+@click.option(
+    "--reject-file", "reject_path", type=click.Path(dir_okay=False, path_type=str), default=None,
+    help="Where --on-error skip writes bad rows. Defaults to OUT.rejects.csv.",
+)
+@click.option(
+    "--batch-size", type=click.IntRange(min=1), default=512, show_default=True,
+    help="Rows per model call.",
+)
+@click.option(
+    "--chunk-size", type=click.IntRange(min=1), default=10_000, show_default=True,
+    help="Rows read and written at a time (bounds memory).",
+)
+@handle_errors
+def command(source, input_path, output_path, on_error, reject_path, batch_size, chunk_size):
+    """Score INPUT.csv with SOURCE: a run directory or a `seqkit export` directory.
+
+    \b
+    Examples:
+      seqkit score serving/sentiment reviews.csv --out scored.csv
+      seqkit score runs/sentiment reviews.csv --out scored.csv --on-error skip
+    """
+    import os
+
+    from seqkit import runner
+
+    total = os.path.getsize(input_path) if os.path.isfile(input_path) else 0
+    with click.progressbar(length=max(total, 1), label="scoring", file=click.get_text_stream("stderr")) as bar:
+        done = [0]
+
+        def progress(report):
+            bar.update(report.bytes_read - done[0])
+            done[0] = report.bytes_read
+
+        result = runner.score(
+            source,
+            input_path,
+            output_path,
+            on_error=on_error,
+            reject_path=reject_path,
+            batch_size=batch_size,
+            chunk_size=chunk_size,
+            progress=progress,
+        )
+    click.echo(
+        f"Scored {result.rows} rows in {result.seconds:.1f}s "
+        f"({result.rows_per_second:,.0f} rows/s) -> {result.output_path}"
+    )
+    if result.reject_path is not None:
+        click.echo(f"Rejected {result.rejected} rows -> {result.reject_path}")

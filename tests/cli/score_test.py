@@ -1,0 +1,105 @@
+"""CliRunner tests of `seqkit score` on an export of a stand-in model."""
+
+import csv
+import importlib.util
+import pathlib
+
+import pytest
+from click.testing import CliRunner
+
+from seqkit.cli import main
+
+pytestmark = pytest.mark.tf_only
+
+TESTS = pathlib.Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    from seqkit import export
+
+    spec = importlib.util.spec_from_file_location("_seqkit_export_test", TESTS / "export_test.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = tmp_path_factory.mktemp("serving")
+    export.export_run(module.make_standin_run(seed=4), out)
+    return out
+
+
+def write(path, text):
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path
+
+
+def rows(path):
+    with open(path, newline="", encoding="utf-8") as file:
+        return list(csv.reader(file))
+
+
+def test_score_writes_output_and_reports_rows_per_second(exported, tmp_path):
+    source = write(tmp_path / "in.csv", "id,review\n1,good fun\n2,awful boring\n3,not good\n")
+    result = CliRunner().invoke(
+        main, ["score", str(exported), str(source), "--out", str(tmp_path / "out.csv"), "--batch-size", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"Scored 3 rows in " in result.output
+    assert f"rows/s) -> {tmp_path / 'out.csv'}" in result.output
+    scored = rows(tmp_path / "out.csv")
+    assert scored[0] == ["id", "review", "predicted_label", "prob_negative", "prob_positive"]
+    assert [r[0] for r in scored[1:]] == ["1", "2", "3"]
+    assert all(r[2] in ("negative", "positive") for r in scored[1:])
+    assert all(abs(float(r[3]) + float(r[4]) - 1.0) < 1e-5 for r in scored[1:])
+
+
+def test_bad_row_fails_with_exit_2_and_leaves_no_output(exported, tmp_path):
+    source = write(tmp_path / "in.csv", "id,review\n1,good\n2,\n3,fine\n")
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(main, ["score", str(exported), str(source), "--out", str(out)])
+    assert result.exit_code == 2
+    assert f"{source}, line 3, column 'review': the text field is empty or missing" in result.output
+    assert "--on-error skip" in result.output
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_skip_writes_reject_file(exported, tmp_path):
+    source = write(tmp_path / "in.csv", b"id,review\n1,good\n2,\n3,fine\n4,\xff\xfe\n5,a,b\n")
+    out = tmp_path / "out.csv"
+    rejects = tmp_path / "bad.csv"
+    result = CliRunner().invoke(
+        main,
+        ["score", str(exported), str(source), "--out", str(out), "--on-error", "skip",
+         "--reject-file", str(rejects), "--chunk-size", "2"],
+    )
+    assert result.exit_code == 0, result.output
+    assert f"Rejected 3 rows -> {rejects}" in result.output
+    assert [r[0] for r in rows(out)[1:]] == ["1", "3"]
+    assert [(r[0], r[1]) for r in rows(rejects)[1:]] == [
+        ("3", "the text field is empty or missing"),
+        ("5", "invalid UTF-8 bytes"),
+        ("6", "expected 2 fields, found 3"),
+    ]
+
+
+def test_missing_column_and_missing_files_exit_2(exported, tmp_path):
+    source = write(tmp_path / "in.csv", "id,body\n1,good\n")
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(main, ["score", str(exported), str(source), "--out", str(out)])
+    assert result.exit_code == 2
+    assert "no column 'review'; the header has ['id', 'body']" in result.output
+    assert not out.exists()
+
+    result = CliRunner().invoke(main, ["score", str(exported), str(tmp_path / "nope.csv"), "--out", str(out)])
+    assert result.exit_code == 2
+    assert "input file not found" in result.output
+
+    result = CliRunner().invoke(main, ["score", str(tmp_path / "nomodel"), str(source), "--out", str(out)])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+    result = CliRunner().invoke(
+        main, ["score", str(exported), str(source), "--out", str(out), "--on-error", "ignore"]
+    )
+    assert result.exit_code == 2
+    assert "'ignore' is not one of 'fail', 'skip'" in result.output
+    assert not out.exists()
