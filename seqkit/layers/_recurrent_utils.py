@@ -23,6 +23,7 @@ def run_over_time(
     unroll=False,
     return_sequences=False,
     zero_output_for_mask=False,
+    loop="scan",
 ):
     """Runs `step(x_t, states) -> (output, new_states)` over axis 1 of `inputs`.
 
@@ -40,6 +41,7 @@ def run_over_time(
         unroll: Python loop instead of `ops.scan`.
         return_sequences: also return every step's output.
         zero_output_for_mask: see `mask`.
+        loop: `"scan"` or `"while"` when not unrolled.
 
     Returns:
         `(last_output, outputs or None, final_states)` with `outputs` of
@@ -91,6 +93,34 @@ def run_over_time(
         xs = ops.flip(xs, axis=0)
         ms = ops.flip(ms, axis=0) if ms is not None else None
     n_states = len(initial_states)
+
+    if loop == "while":
+        steps = ops.shape(xs)[0]
+        buffer = (
+            ops.zeros((steps, batch, output_size), dtype=inputs.dtype)
+            if return_sequences
+            else ops.zeros((), dtype=inputs.dtype)
+        )
+
+        def body(i, prev_output, buffer, *states):
+            x_t = ops.take(xs, i, axis=0)
+            m_t = ops.take(ms, i, axis=0) if ms is not None else None
+            output, states = masked_step(x_t, m_t, prev_output, list(states))
+            if return_sequences:
+                buffer = ops.slice_update(
+                    buffer, (i, 0, 0), ops.expand_dims(output, 0)
+                )
+            return (i + 1, output, buffer, *states)
+
+        result = ops.while_loop(
+            lambda i, *_: i < steps,
+            body,
+            (ops.convert_to_tensor(0, "int32"), zeros, buffer, *initial_states),
+            maximum_iterations=steps,
+        )
+        last_output, buffer, final_states = result[1], result[2], list(result[3:])
+        outputs = ops.transpose(buffer, (1, 0, 2)) if return_sequences else None
+        return last_output, outputs, final_states
 
     def scan_fn(carry, x):
         prev_output, states = carry[0], list(carry[1:])

@@ -133,6 +133,7 @@ class Recurrent(keras.layers.Layer):
         self.zero_output_for_mask = zero_output_for_mask
         self.input_projection = input_projection
         self.supports_masking = True
+        self._loop = "scan"
 
     @property
     def state_sizes(self):
@@ -193,6 +194,7 @@ class Recurrent(keras.layers.Layer):
             unroll=self.unroll,
             return_sequences=self.return_sequences,
             zero_output_for_mask=self.zero_output_for_mask,
+            loop=self._loop,
         )
         output = outputs if self.return_sequences else last_output
         if self.return_state:
