@@ -1,0 +1,374 @@
+"""fit / evaluate / predict / export / score: the library behind the CLI.
+
+Every function here returns its results; none prints or exits (the CLI does
+that). A request flows `cli` -> `config.load_config` -> `runner.fit(config)` ->
+`tasks.get_task(config.task)` -> the task's datasets and model.
+"""
+
+import csv
+import dataclasses
+import io
+import json
+import math
+import pathlib
+import shutil
+from typing import Any
+
+from seqkit import config as config_lib
+from seqkit import run_dir as run_dir_lib
+from seqkit.errors import ConfigError
+from seqkit.errors import RunDirError
+from seqkit.run_dir import RunDir
+from seqkit.run_dir import atomic_path
+from seqkit.run_dir import atomic_write
+from seqkit.tasks import get_task
+from seqkit.tasks.base import Preprocessing
+
+
+@dataclasses.dataclass
+class Run:
+    """A trained run loaded from its directory (see `load_run`)."""
+
+    path: pathlib.Path
+    config: Any
+    task: Any
+    model: Any
+    tokenizer: Any
+    labels: list
+
+
+@dataclasses.dataclass
+class FitResult:
+    """What `fit` did.
+
+    Attributes:
+        run: the trained `Run` (best weights).
+        initial_epoch: the epoch training started from (0, or more on resume).
+        epochs: the number of epochs in the history after training.
+        history: dict metric -> list of per-epoch values (whole run).
+        metrics: dict split -> classification report (validation, test).
+        probes: predictions on `data.probes`.
+        train_examples / validation_examples: counts.
+    """
+
+    run: Run
+    initial_epoch: int
+    epochs: int
+    history: dict
+    metrics: dict
+    probes: list
+    train_examples: int
+    validation_examples: int
+
+
+def default_run_dir(config):
+    return pathlib.Path("runs") / config.name
+
+
+def _make_optimizer(train):
+    import keras
+
+    options = {"learning_rate": train.learning_rate}
+    if train.clipnorm is not None:
+        options["clipnorm"] = train.clipnorm
+    if train.weight_decay:
+        options["weight_decay"] = train.weight_decay
+    if train.optimizer == "adam":
+        return keras.optimizers.Adam(**options)
+    if train.optimizer == "adamw":
+        options.setdefault("weight_decay", 0.0)
+        return keras.optimizers.AdamW(**options)
+    if train.optimizer == "sgd":
+        return keras.optimizers.SGD(momentum=0.9, **options)
+    raise ConfigError(f"unknown train.optimizer {train.optimizer!r}. Valid choices: adam, adamw, sgd")
+
+
+def _read_history(path):
+    path = pathlib.Path(path)
+    if not path.is_file():
+        return []
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _write_history(path, rows):
+    keys = []
+    for row in rows:
+        keys.extend(k for k in row if k not in keys)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=keys, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    run_dir_lib.write_text(path, buffer.getvalue())
+
+
+def _history_columns(rows):
+    columns = {}
+    for row in rows:
+        for key, value in row.items():
+            if key == "epoch":
+                continue
+            try:
+                columns.setdefault(key, []).append(float(value))
+            except (TypeError, ValueError):
+                pass
+    return columns
+
+
+def _count(dataset):
+    return int(dataset.reduce(0, lambda count, _: count + 1).numpy())
+
+
+def _callbacks(run, monitor, train, resume, extra):
+    import keras
+
+    history_rows = _read_history(run.history) if resume else []
+
+    class HistoryWriter(keras.callbacks.Callback):
+        """Rewrites history.csv atomically after every epoch (one row per epoch)."""
+
+        def on_epoch_end(self, epoch, logs=None):
+            nonlocal history_rows
+            history_rows = [r for r in history_rows if int(r["epoch"]) < epoch]
+            row = {"epoch": epoch}
+            row.update({k: float(v) for k, v in (logs or {}).items()})
+            history_rows.append(row)
+            _write_history(run.history, history_rows)
+
+    mode = "max" if any(word in monitor for word in ("acc", "auc", "f1", "precision", "recall")) else "min"
+    previous = [float(r[monitor]) for r in history_rows if r.get(monitor) not in (None, "")]
+    best_so_far = (max(previous) if mode == "max" else min(previous)) if previous else None
+    callbacks = [
+        keras.callbacks.BackupAndRestore(
+            backup_dir=str(run.backup), save_freq="epoch", double_checkpoint=True, delete_checkpoint=False
+        ),
+        keras.callbacks.ModelCheckpoint(
+            str(run.best_weights), monitor=monitor, mode=mode, save_best_only=True,
+            save_weights_only=True, initial_value_threshold=best_so_far, verbose=0,
+        ),
+        HistoryWriter(),
+        keras.callbacks.TensorBoard(log_dir=str(run.logs), write_graph=False),
+    ]
+    if train.early_stopping_patience is not None:
+        callbacks.append(
+            keras.callbacks.EarlyStopping(monitor=monitor, mode=mode, patience=train.early_stopping_patience)
+        )
+    return callbacks + list(extra)
+
+
+def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbose="auto"):
+    """Trains the config's task into a run directory.
+
+    Everything the config points at is validated before the run directory is
+    touched, so a bad config or data file leaves nothing behind.
+
+    Args:
+        config: a `Config` from `config.load_config`.
+        run_dir: path or None (`runs/<config.name>`).
+        resume: continue an interrupted run from its last checkpoint (its
+            tokenizer and labels are reused; the epoch count continues).
+        overwrite: replace an existing run directory.
+        callbacks: extra Keras callbacks (tests use them to interrupt).
+        verbose: passed to `model.fit` ("auto", 0, 1, 2).
+
+    Returns:
+        A `FitResult`.
+
+    Raises:
+        ConfigError: the run directory exists and neither `resume` nor
+            `overwrite` is set, or both are set.
+        DataError: a data file is missing, lacks a column or holds an
+            unknown label.
+    """
+    import keras
+
+    if resume and overwrite:
+        raise ConfigError("--resume and --overwrite contradict each other; pass one of them")
+    task = get_task(config.task)
+    run = RunDir(run_dir if run_dir is not None else default_run_dir(config))
+    if run.exists() and not (resume or overwrite):
+        raise ConfigError(
+            f"run directory {run.path} already exists. Pass --overwrite to replace it, "
+            "--resume to continue it, or --run-dir to train elsewhere"
+        )
+    if resume and not run.config.is_file():
+        raise RunDirError(
+            f"cannot resume: {run.config} is missing. Start the run without --resume"
+        )
+
+    splits = task.data_splits(config)
+    if resume:
+        saved = task.load_assets(config, run.assets)
+        labels = task.validate_data(config, splits, labels=saved.labels)
+    else:
+        labels = task.validate_data(config, splits)
+
+    keras.utils.set_random_seed(config.train.seed)
+    train_examples, validation_examples = task.split_training_data(config)
+    if resume:
+        preprocessing = saved
+    else:
+        preprocessing = task.prepare(config, train_examples, labels)
+
+    if overwrite and run.path.exists():
+        shutil.rmtree(run.path)
+    run.make()
+    if not resume:
+        run_dir_lib.write_text(run.config, config.to_yaml())
+        task.save_assets(preprocessing, run.assets)
+
+    train_ds = task.make_dataset(config, train_examples, preprocessing, training=True)
+    validation_ds = None
+    if validation_examples is not None:
+        validation_ds = task.make_dataset(config, validation_examples, preprocessing, training=False)
+    monitor = config.train.monitor
+    if validation_ds is None and monitor.startswith("val_"):
+        monitor = monitor[len("val_"):]
+
+    model = task.build_model(config, preprocessing)
+    model.compile(optimizer=_make_optimizer(config.train), **task.compile_args(config, preprocessing))
+
+    class EpochStart(keras.callbacks.Callback):
+        first = None
+
+        def on_epoch_begin(self, epoch, logs=None):
+            if EpochStart.first is None:
+                EpochStart.first = epoch
+
+    model.fit(
+        train_ds,
+        validation_data=validation_ds,
+        epochs=config.train.epochs,
+        callbacks=_callbacks(run, monitor, config.train, resume, callbacks) + [EpochStart()],
+        verbose=verbose,
+    )
+
+    if run.best_weights.is_file():
+        model.load_weights(str(run.best_weights))
+    with atomic_path(run.model) as tmp:
+        model.save(str(tmp))
+    loaded = Run(path=run.path, config=config, task=task, model=model,
+                 tokenizer=preprocessing.tokenizer, labels=list(preprocessing.labels))
+
+    rows = _read_history(run.history)
+    history = _history_columns(rows)
+    from seqkit import plots
+
+    if history:
+        plots.plot_history(history, run.plots / "training_curves.png")
+    metrics = {}
+    if validation_ds is not None:
+        metrics["validation"] = task.evaluate_dataset(loaded, validation_ds, run.plots, title="validation")
+    if config.data.test is not None:
+        metrics["test"] = task.evaluate(loaded, config.data.test, run.plots, title="test")
+    _update_metrics(run, metrics)
+    probes = task.predict(loaded, list(config.data.probes)) if config.data.probes else []
+    return FitResult(
+        run=loaded,
+        initial_epoch=EpochStart.first if EpochStart.first is not None else len(rows),
+        epochs=len(rows),
+        history=history,
+        metrics=metrics,
+        probes=probes,
+        train_examples=_count(train_examples),
+        validation_examples=_count(validation_examples) if validation_examples is not None else 0,
+    )
+
+
+def _update_metrics(run, metrics):
+    existing = {}
+    if run.metrics.is_file():
+        try:
+            existing = json.loads(run.metrics.read_text(encoding="utf-8"))
+        except ValueError:
+            existing = {}
+    existing.update(metrics)
+    run_dir_lib.write_text(run.metrics, json.dumps(existing, indent=2) + "\n")
+
+
+def load_run(run_dir):
+    """Loads a trained run: its config, task, model, tokenizer and labels.
+
+    Raises:
+        RunDirError: the directory, its config.yaml, assets or model.keras is
+            missing or unreadable; the message names the piece and the fix.
+    """
+    import keras
+
+    run = RunDir(run_dir)
+    if not run.path.is_dir():
+        raise RunDirError(
+            f"run directory {run.path} does not exist. Train one with `seqkit fit CONFIG --run-dir {run.path}`"
+        )
+    if not run.config.is_file():
+        raise RunDirError(
+            f"{run.config} is missing: {run.path} is not a seqkit run directory. "
+            "Point at the directory `seqkit fit` wrote (runs/<name>)"
+        )
+    try:
+        config = config_lib.load_config([run.config])
+    except ConfigError as error:
+        raise RunDirError(f"{run.config} is corrupt ({error}). Train the run again with --overwrite") from error
+    if not run.model.is_file():
+        raise RunDirError(
+            f"{run.model} is missing: training did not finish. "
+            f"Continue it with `seqkit fit {run.config} --run-dir {run.path} --resume`"
+        )
+    task = get_task(config.task)
+    preprocessing = task.load_assets(config, run.assets)
+    import seqkit.tasks.pooling  # noqa: F401  registers the layer for loading
+
+    try:
+        model = keras.saving.load_model(str(run.model), compile=False)
+    except Exception as error:  # a truncated or foreign file
+        raise RunDirError(
+            f"cannot load {run.model} ({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}). "
+            "The file is corrupt; train the run again with --overwrite"
+        ) from error
+    return Run(path=run.path, config=config, task=task, model=model,
+               tokenizer=preprocessing.tokenizer, labels=list(preprocessing.labels))
+
+
+def evaluate(run_dir, data=None, split="test"):
+    """Evaluates a trained run on a labelled file and records it in metrics.json.
+
+    Args:
+        run_dir: the run directory.
+        data: path of the labelled file, or None for the config's test file
+            (or its validation file when there is no test file).
+        split: the key the report is stored under in metrics.json.
+
+    Returns:
+        The classification report (dict); a confusion-matrix PNG is written
+        to `plots/confusion_<split>.png`.
+    """
+    run = load_run(run_dir)
+    if data is None:
+        data = run.config.data.test if run.config.data.test is not None else run.config.data.validation
+        if data is None:
+            raise ConfigError(
+                "the run's config names no test or validation file. Pass one: --data test=PATH"
+            )
+    report = run.task.evaluate(run, str(data), RunDir(run.path).plots, title=split)
+    _update_metrics(RunDir(run.path), {split: report})
+    return report
+
+
+def predict(run_dir, inputs):
+    """Predictions of a trained run for raw inputs (a list of strings for classify)."""
+    run = load_run(run_dir) if not isinstance(run_dir, Run) else run_dir
+    return run.task.predict(run, inputs)
+
+
+def export(run_dir, out_dir):
+    """Exports a run as a versioned SavedModel under `out_dir`; returns the version directory."""
+    from seqkit.export import export_run
+
+    return export_run(load_run(run_dir), out_dir)
+
+
+def score(source, input_path, output_path, **options):
+    """Scores a CSV with a run directory or an exported SavedModel (see `seqkit.scoring`)."""
+    from seqkit.scoring import score_csv
+
+    return score_csv(source, input_path, output_path, **options)

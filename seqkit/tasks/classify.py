@@ -1,0 +1,577 @@
+"""`ClassifyTask`: text classification, many-to-one (tokens -> one label).
+
+Config sections and their defaults live here (`ClassifyDataConfig`,
+`TokenizerConfig`, `ClassifyModelConfig`, `ClassifyTrainConfig`). The model is
+built from seqkit's layers: an embedding with masking from the padding id, an
+encoder from `ENCODERS` (rnn, lstm, gru, bilstm, transformer), a pooling of the
+real time steps, dropout and a softmax over the classes. Labels are strings;
+their sorted names are the class order and are saved as `assets/labels.txt`.
+"""
+
+import dataclasses
+import pathlib
+from typing import ClassVar
+
+import numpy as np
+
+from seqkit import config as config_lib
+from seqkit.errors import ConfigError
+from seqkit.errors import DataError
+from seqkit.errors import RunDirError
+from seqkit.run_dir import atomic_write
+from seqkit.tasks.base import Preprocessing
+from seqkit.tasks.base import Task
+
+LABELS_FILE = "labels.txt"
+TOKENIZER_DIR = "tokenizer"
+
+
+# --------------------------------------------------------------------------
+# Config sections (the task's defaults)
+
+
+@dataclasses.dataclass(frozen=True)
+class ClassifyDataConfig:
+    """Where the examples come from.
+
+    Fields:
+        train / validation / test: CSV or TSV paths (None: absent). Without a
+            validation file, `validation_split` of the training rows, drawn
+            with `split_seed`, are held out.
+        text_column / label_column: column names in the header.
+        delimiter: None picks tab for .tsv and comma otherwise.
+        probes: sentences `seqkit fit` predicts at the end, as a quick look.
+    """
+
+    train: str | None = None
+    validation: str | None = None
+    test: str | None = None
+    text_column: str = "text"
+    label_column: str = "label"
+    delimiter: str | None = None
+    validation_split: float = 0.1
+    split_seed: int = 42
+    probes: tuple[str, ...] = ()
+
+    SECTION: ClassVar[str] = "data"
+    PATHS: ClassVar[tuple] = ("train", "validation", "test")
+
+    def __post_init__(self):
+        config_lib.fraction(self, "validation_split")
+
+
+def _tokenizer_kinds():
+    from seqkit.tokenizers import TOKENIZERS
+
+    return tuple(TOKENIZERS)
+
+
+@dataclasses.dataclass(frozen=True)
+class TokenizerConfig:
+    """How text becomes token ids.
+
+    Fields:
+        kind: "word", "char", "byte" or "wordpiece" (`seqkit.tokenizers`).
+        vocabulary_size: the most entries in the vocabulary, reserved tokens
+            included (ignored by byte).
+        min_frequency: tokens seen fewer times in the training text map to [UNK].
+        max_length: longer inputs keep their first `max_length` tokens, in
+            training and in the exported model alike.
+        lowercase: fold case before splitting (word, wordpiece).
+    """
+
+    kind: str = "word"
+    vocabulary_size: int = 20000
+    min_frequency: int = 1
+    max_length: int = 64
+    lowercase: bool = True
+
+    SECTION: ClassVar[str] = "tokenizer"
+    CHOICES: ClassVar[dict] = {"kind": _tokenizer_kinds}
+
+    def __post_init__(self):
+        config_lib.positive(self, "vocabulary_size", "min_frequency", "max_length")
+
+
+def _encoder_names():
+    return tuple(ENCODERS)
+
+
+@dataclasses.dataclass(frozen=True)
+class ClassifyModelConfig:
+    """The network.
+
+    Fields:
+        embedding_dim: size of the token embedding.
+        encoder: one of `ENCODERS`: "rnn", "lstm", "gru", "bilstm", "transformer".
+        num_layers: stacked recurrent layers or Transformer blocks.
+        units: recurrent units (per direction for bilstm).
+        pooling: "last" (final state / last real token), "mean" or "max" over
+            the real time steps.
+        dropout: after the embedding and before the classifier (and inside
+            Transformer blocks).
+        num_heads / intermediate_dim / positional / norm_first: Transformer
+            settings; positional is "learned" or "sinusoidal".
+    """
+
+    embedding_dim: int = 64
+    encoder: str = "bilstm"
+    num_layers: int = 1
+    units: int = 64
+    pooling: str = "last"
+    dropout: float = 0.1
+    num_heads: int = 4
+    intermediate_dim: int = 128
+    positional: str = "learned"
+    norm_first: bool = False
+
+    SECTION: ClassVar[str] = "model"
+    CHOICES: ClassVar[dict] = {
+        "encoder": _encoder_names,
+        "pooling": lambda: ("last", "mean", "max"),
+        "positional": lambda: ("learned", "sinusoidal"),
+    }
+
+    def __post_init__(self):
+        config_lib.positive(self, "embedding_dim", "num_layers", "units", "num_heads", "intermediate_dim")
+        config_lib.fraction(self, "dropout")
+
+
+@dataclasses.dataclass(frozen=True)
+class ClassifyTrainConfig(config_lib.TrainConfig):
+    """`TrainConfig` plus label smoothing (0 disables it)."""
+
+    label_smoothing: float = 0.0
+
+    def __post_init__(self):
+        super().__post_init__()
+        config_lib.fraction(self, "label_smoothing")
+
+
+# --------------------------------------------------------------------------
+# Data and tokenizer access (seqkit.data / seqkit.tokenizers)
+
+
+def _make_tokenizer(tok_config):
+    from seqkit.tokenizers import get_tokenizer
+
+    options = {}
+    if tok_config.kind in ("word", "wordpiece", "char"):
+        options["lowercase"] = tok_config.lowercase
+    return get_tokenizer(tok_config.kind, **options)
+
+
+# --------------------------------------------------------------------------
+# Models
+
+
+def _recurrent_encoder(kind):
+    def build(model_config, x, mask):
+        from seqkit import layers
+
+        last = model_config.pooling == "last"
+        stack = []
+        for index in range(model_config.num_layers):
+            sequences = index < model_config.num_layers - 1 or not last
+            name = f"{kind}_{index}"
+            if kind == "rnn":
+                layer = layers.SimpleRNN(model_config.units, return_sequences=sequences, name=name)
+            elif kind == "gru":
+                layer = layers.GRU(model_config.units, return_sequences=sequences, name=name)
+            elif kind == "lstm":
+                layer = layers.LSTM(model_config.units, return_sequences=sequences, name=name)
+            else:  # bilstm
+                layer = layers.Bidirectional(
+                    layers.LSTM(model_config.units, return_sequences=sequences, name=f"lstm_{index}"),
+                    name=name,
+                )
+            stack.append(layer)
+        encoder = stack[0] if len(stack) == 1 else layers.StackedRecurrent(stack, name=f"{kind}_stack")
+        x = encoder(x, mask=mask)
+        if last:
+            return x
+        from seqkit.tasks.pooling import SequencePooling
+
+        return SequencePooling(model_config.pooling, name="pooling")(x, mask=mask)
+
+    return build
+
+
+def _transformer_encoder(model_config, x, mask):
+    from seqkit import layers
+
+    if not hasattr(layers, "TransformerEncoderBlock"):
+        raise ConfigError(
+            "model.encoder 'transformer' needs seqkit.layers.TransformerEncoderBlock, "
+            "which this installation lacks. Pick another encoder, e.g. --set model.encoder=bilstm"
+        )
+    for index in range(model_config.num_layers):
+        x = layers.TransformerEncoderBlock(
+            num_heads=model_config.num_heads,
+            intermediate_dim=model_config.intermediate_dim,
+            dropout=model_config.dropout,
+            norm_first=model_config.norm_first,
+            name=f"transformer_{index}",
+        )(x, padding_mask=mask)
+    from seqkit.tasks.pooling import SequencePooling
+
+    return SequencePooling(model_config.pooling, name="pooling")(x, mask=mask)
+
+
+# encoder name -> builder(model_config, embedded [B, T, D], mask [B, T]) -> [B, F]
+ENCODERS = {
+    "rnn": _recurrent_encoder("rnn"),
+    "lstm": _recurrent_encoder("lstm"),
+    "gru": _recurrent_encoder("gru"),
+    "bilstm": _recurrent_encoder("bilstm"),
+    "transformer": _transformer_encoder,
+}
+
+
+def _embed(config, token_ids, vocabulary_size):
+    import keras
+
+    model_config = config.model
+    if model_config.encoder != "transformer":
+        return keras.layers.Embedding(
+            vocabulary_size, model_config.embedding_dim, mask_zero=True, name="embedding"
+        )(token_ids)
+    from seqkit import layers
+
+    if model_config.positional == "learned":
+        return layers.TokenAndPositionEmbedding(
+            vocabulary_size,
+            config.tokenizer.max_length,
+            model_config.embedding_dim,
+            mask_zero=True,
+            name="embedding",
+        )(token_ids)
+    x = keras.layers.Embedding(
+        vocabulary_size, model_config.embedding_dim, mask_zero=True, name="embedding"
+    )(token_ids)
+    return layers.SinusoidalPositionEncoding(name="positions")(x)
+
+
+# --------------------------------------------------------------------------
+# Serving
+
+
+def make_serving_module(tokenizer, model, labels, max_length, pad_id=0):
+    """A `tf.Module` whose `serve(text)` runs raw strings to class probabilities in-graph."""
+    import tensorflow as tf
+
+    class ClassifierServing(tf.Module):
+        def __init__(self):
+            super().__init__(name="classifier_serving")
+            # Tracked attributes: tf.saved_model.save captures the tokenizer's
+            # tables and assets and the model's variables through them.
+            self.tokenizer = tokenizer
+            self.model = model
+            self.class_names = tf.constant(list(labels), dtype=tf.string)
+            self.max_length = int(max_length)
+            self.pad_id = int(pad_id)
+
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="text")])
+        def serve(self, text):
+            ids = self.tokenizer.tokenize(text)
+            dense = _pad_ids(ids, self.max_length, self.pad_id)
+            probabilities = tf.cast(self.model(dense, training=False), tf.float32)
+            index = tf.argmax(probabilities, axis=-1, output_type=tf.int32)
+            batch = tf.shape(text)[0]
+            return {
+                "label": tf.gather(self.class_names, index),
+                "probabilities": probabilities,
+                "class_names": tf.tile(self.class_names[None, :], [batch, 1]),
+            }
+
+    return ClassifierServing()
+
+
+def _pad_ids(ids, max_length, pad_id):
+    """Ragged [B, (T)] ids -> dense int32 [B, max(1, min(T_max, max_length))]."""
+    import tensorflow as tf
+
+    if not isinstance(ids, tf.RaggedTensor):
+        ids = tf.RaggedTensor.from_tensor(ids, padding=pad_id)
+    ids = tf.cast(ids[:, :max_length], tf.int32)
+    dense = ids.to_tensor(default_value=pad_id)
+    width = tf.maximum(tf.shape(dense)[1], 1)
+    return tf.pad(dense, [[0, 0], [0, width - tf.shape(dense)[1]]], constant_values=pad_id)
+
+
+# --------------------------------------------------------------------------
+# The task
+
+
+class ClassifyTask(Task):
+    """Text classification: a CSV of (text, label) rows -> a label per text."""
+
+    name = "classify"
+    sections = {
+        "data": ClassifyDataConfig,
+        "tokenizer": TokenizerConfig,
+        "model": ClassifyModelConfig,
+        "train": ClassifyTrainConfig,
+        "export": config_lib.ExportConfig,
+    }
+
+    @classmethod
+    def check_config(cls, config):
+        if config.model.encoder == "transformer" and config.model.embedding_dim % config.model.num_heads:
+            raise ConfigError(
+                "model.embedding_dim must be divisible by model.num_heads for the transformer "
+                f"encoder. Received: embedding_dim={config.model.embedding_dim}, "
+                f"num_heads={config.model.num_heads}"
+            )
+
+    # ---- data
+
+    def _columns(self, config):
+        return [config.data.text_column, config.data.label_column]
+
+    def data_splits(self, config):
+        """{split: path} of the files the config names."""
+        return {
+            split: getattr(config.data, split)
+            for split in ClassifyDataConfig.PATHS
+            if getattr(config.data, split) is not None
+        }
+
+    def validate_data(self, config, splits, labels=None):
+        """Checks columns (and, when `labels` are given, every label) of each file.
+
+        Returns the sorted label names of the training file when `labels` is
+        None and "train" is among `splits` (read once, here).
+        """
+        from seqkit.data import validate_csv
+
+        if labels is None and "train" not in splits:
+            raise ConfigError("no training data: set data.train in the config or pass --data train=PATH")
+        for split, path in splits.items():
+            if not pathlib.Path(path).is_file():
+                raise DataError(
+                    f"{split} file not found. Fix data.{split} in the config or pass --data {split}=PATH",
+                    path=path,
+                )
+        delimiter = config.data.delimiter
+        label_column = config.data.label_column
+        if labels is None:
+            stats = validate_csv(
+                splits["train"], self._columns(config), label_column=label_column, delimiter=delimiter
+            )
+            labels = sorted(stats.label_counts)
+            if len(labels) < 2:
+                raise DataError(
+                    f"the training data holds {len(labels)} distinct label(s) {labels}; "
+                    "a classifier needs at least 2",
+                    path=splits["train"],
+                    column=label_column,
+                )
+        for split, path in splits.items():
+            validate_csv(
+                path, self._columns(config), label_column=label_column,
+                known_labels=labels, delimiter=delimiter,
+            )
+        return labels
+
+    def read_split(self, config, path):
+        from seqkit.data import read_csv
+
+        return read_csv(path, self._columns(config), delimiter=config.data.delimiter)
+
+    def split_training_data(self, config):
+        train = self.read_split(config, config.data.train)
+        if config.data.validation is not None:
+            return train, self.read_split(config, config.data.validation)
+        if config.data.validation_split == 0:
+            return train, None
+        return _split_fraction(train, config.data.validation_split, config.data.split_seed)
+
+    # ---- preprocessing
+
+    def prepare(self, config, train_dataset, labels):
+        tokenizer = _make_tokenizer(config.tokenizer)
+        text = config.data.text_column
+        tokenizer.adapt(
+            train_dataset.map(lambda row: row[text]),
+            max_size=config.tokenizer.vocabulary_size,
+            min_frequency=config.tokenizer.min_frequency,
+        )
+        return Preprocessing(tokenizer=tokenizer, labels=list(labels))
+
+    def save_assets(self, preprocessing, assets_dir):
+        assets_dir = pathlib.Path(assets_dir)
+        assets_dir.mkdir(parents=True, exist_ok=True)
+        preprocessing.tokenizer.save(str(assets_dir))
+        with atomic_write(assets_dir / LABELS_FILE) as f:
+            f.write("".join(f"{label}\n" for label in preprocessing.labels))
+
+    def load_assets(self, config, assets_dir):
+        assets_dir = pathlib.Path(assets_dir)
+        labels_path = assets_dir / LABELS_FILE
+        if not labels_path.is_file():
+            raise RunDirError(
+                f"{labels_path} is missing: the run directory is incomplete. "
+                "Train it again with `seqkit fit ... --overwrite`"
+            )
+        labels = [line for line in labels_path.read_text(encoding="utf-8").split("\n") if line]
+        try:
+            from seqkit.tokenizers import load_tokenizer
+
+            tokenizer = load_tokenizer(str(assets_dir))
+        except Exception as error:  # any failure to read the assets means a corrupt run
+            raise RunDirError(
+                f"cannot load the tokenizer from {assets_dir} ({type(error).__name__}: {error}). "
+                "The run directory is corrupt; train it again with `seqkit fit ... --overwrite`"
+            ) from error
+        return Preprocessing(tokenizer=tokenizer, labels=labels)
+
+    def make_dataset(self, config, examples, preprocessing, training):
+        """Rows -> batches of (token ids [B, T] int32 padded with 0, one-hot labels [B, C]).
+
+        Tokenization keeps the first `tokenizer.max_length` tokens, as the
+        serving function does.
+        """
+        import tensorflow as tf
+
+        from seqkit import data
+
+        num_classes = len(preprocessing.labels)
+        dataset = examples
+        if training:
+            dataset = dataset.apply(data.shuffle(config.train.seed, buffer_size=config.train.shuffle_buffer))
+        dataset = dataset.apply(
+            data.to_many_to_one(
+                preprocessing.tokenizer,
+                data.make_label_lookup(preprocessing.labels),
+                text_key=config.data.text_column,
+                label_key=config.data.label_column,
+                max_length=config.tokenizer.max_length,
+            )
+        )
+        dataset = dataset.map(
+            lambda ids, label: (ids, tf.one_hot(label, num_classes)),
+            num_parallel_calls=tf.data.AUTOTUNE,
+        )
+        return dataset.apply(data.padded_batch(config.train.batch_size)).apply(data.prefetch())
+
+    # ---- model
+
+    def build_model(self, config, preprocessing):
+        import keras
+
+        token_ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")
+        vocabulary_size = int(preprocessing.tokenizer.vocabulary_size)
+        x = _embed(config, token_ids, vocabulary_size)
+        mask = keras.ops.not_equal(token_ids, 0)
+        if config.model.dropout:
+            x = keras.layers.Dropout(config.model.dropout, name="embedding_dropout")(x)
+        x = ENCODERS[config.model.encoder](config.model, x, mask)
+        if config.model.dropout:
+            x = keras.layers.Dropout(config.model.dropout, name="dropout")(x)
+        probabilities = keras.layers.Dense(
+            len(preprocessing.labels), activation="softmax", name="probabilities"
+        )(x)
+        return keras.Model(token_ids, probabilities, name=f"classify_{config.model.encoder}")
+
+    def compile_args(self, config, preprocessing):
+        import keras
+
+        return {
+            "loss": keras.losses.CategoricalCrossentropy(label_smoothing=config.train.label_smoothing),
+            "metrics": [keras.metrics.CategoricalAccuracy(name="accuracy")],
+        }
+
+    # ---- evaluation and prediction
+
+    def evaluate(self, run, path, plots_dir=None, title=None):
+        from seqkit import metrics
+        from seqkit import plots
+
+        self.validate_data(run.config, {"evaluation": path}, labels=run.labels)
+        preprocessing = Preprocessing(tokenizer=run.tokenizer, labels=run.labels)
+        dataset = self.make_dataset(run.config, self.read_split(run.config, path), preprocessing, training=False)
+        return self._report(run, dataset, plots_dir, title or pathlib.Path(path).name, path=str(path))
+
+    def evaluate_dataset(self, run, dataset, plots_dir=None, title="validation"):
+        """Like `evaluate`, over an already-batched dataset of (ids, one-hot labels)."""
+        return self._report(run, dataset, plots_dir, title)
+
+    def _report(self, run, dataset, plots_dir, title, path=None):
+        from seqkit import metrics
+        from seqkit import plots
+
+        probabilities, truth = [], []
+        for ids, one_hot in dataset:
+            probabilities.append(np.asarray(run.model(ids, training=False)))
+            truth.append(np.argmax(one_hot.numpy(), axis=-1))
+        num_classes = len(run.labels)
+        probabilities = np.concatenate(probabilities) if probabilities else np.zeros((0, num_classes))
+        truth = np.concatenate(truth) if truth else np.zeros((0,), np.int64)
+        report = metrics.classification_report(truth, probabilities, run.labels)
+        if len(truth):
+            picked = np.clip(probabilities[np.arange(len(truth)), truth], 1e-7, 1.0)
+            report["loss"] = float(-np.mean(np.log(picked)))
+        if path is not None:
+            report = {"path": path, **report}
+        if plots_dir is not None:
+            safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in title)
+            plots.plot_confusion_matrix(
+                report["confusion_matrix"], run.labels,
+                pathlib.Path(plots_dir) / f"confusion_{safe}.png",
+                title=f"confusion matrix: {title}",
+            )
+        return report
+
+    def predict(self, run, inputs):
+        """Returns [{"text", "label", "probabilities": {class: p}}] for raw strings."""
+        import tensorflow as tf
+
+        texts = [str(t) for t in inputs]
+        if not texts:
+            return []
+        outputs = self.serving_module(run).serve(tf.constant(texts))
+        probabilities = outputs["probabilities"].numpy()
+        labels = [v.decode("utf-8") for v in outputs["label"].numpy()]
+        return [
+            {
+                "text": text,
+                "label": label,
+                "probabilities": {name: float(p) for name, p in zip(run.labels, row)},
+            }
+            for text, label, row in zip(texts, labels, probabilities)
+        ]
+
+    def serving_module(self, run):
+        return make_serving_module(
+            run.tokenizer, run.model, run.labels, run.config.tokenizer.max_length,
+            pad_id=int(getattr(run.tokenizer, "pad_id", 0)),
+        )
+
+    def input_columns(self, config):
+        return [config.data.text_column]
+
+    def format_predictions(self, outputs, class_names=None):
+        """{"predicted_label": str [N], "prob_<class>": float [N] per class}."""
+        probabilities = np.asarray(outputs["probabilities"])
+        if class_names is None:
+            names = np.asarray(outputs["class_names"])
+            if names.shape[0] == 0:
+                raise ValueError("format_predictions needs class_names for an empty batch")
+            class_names = [_text(n) for n in names[0]]
+        columns = {"predicted_label": np.array([_text(v) for v in np.asarray(outputs["label"])], dtype=object)}
+        for i, name in enumerate(class_names):
+            columns[f"prob_{name}"] = probabilities[:, i].astype(np.float32)
+        return columns
+
+
+def _text(value):
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def _split_fraction(dataset, fraction, seed):
+    """Deterministic (train, held-out) split of `dataset` (`seqkit.data.split`)."""
+    from seqkit.data import split
+
+    train, held_out = split(dataset, [1.0 - fraction, fraction], seed)
+    return train, held_out
