@@ -119,6 +119,13 @@ def _count(dataset):
     return int(dataset.reduce(0, lambda count, _: count + 1).numpy())
 
 
+def _tensorboard_available():
+    """TensorBoard logs need the `tensorboard` package (tf.summary's writer)."""
+    import importlib.util
+
+    return importlib.util.find_spec("tensorboard") is not None
+
+
 def _callbacks(run, monitor, train, resume, extra):
     import keras
 
@@ -147,8 +154,9 @@ def _callbacks(run, monitor, train, resume, extra):
             save_weights_only=True, initial_value_threshold=best_so_far, verbose=0,
         ),
         HistoryWriter(),
-        keras.callbacks.TensorBoard(log_dir=str(run.logs), write_graph=False),
     ]
+    if _tensorboard_available():
+        callbacks.append(keras.callbacks.TensorBoard(log_dir=str(run.logs), write_graph=False))
     if train.early_stopping_patience is not None:
         callbacks.append(
             keras.callbacks.EarlyStopping(monitor=monitor, mode=mode, patience=train.early_stopping_patience)

@@ -257,7 +257,13 @@ def _embed(config, token_ids, vocabulary_size):
 
 
 def make_serving_module(tokenizer, model, labels, max_length, pad_id=0):
-    """A `tf.Module` whose `serve(text)` runs raw strings to class probabilities in-graph."""
+    """A `tf.Module` whose `serve(text)` runs raw strings to class probabilities in-graph.
+
+    `serve` takes `tf.string [N]` (signature name "text") and returns
+    {"label": tf.string [N], "probabilities": tf.float32 [N, C],
+    "class_names": tf.string [N, C]}. Tokenization keeps the first
+    `max_length` tokens and pads with `pad_id`, as in training.
+    """
     import tensorflow as tf
 
     class ClassifierServing(tf.Module):
@@ -267,7 +273,7 @@ def make_serving_module(tokenizer, model, labels, max_length, pad_id=0):
             # tables and assets and the model's variables through them.
             self.tokenizer = tokenizer
             self.model = model
-            self.class_names = tf.constant(list(labels), dtype=tf.string)
+            self.class_names = tf.Variable(list(labels), dtype=tf.string, trainable=False, name="class_names")
             self.max_length = int(max_length)
             self.pad_id = int(pad_id)
 
@@ -278,10 +284,11 @@ def make_serving_module(tokenizer, model, labels, max_length, pad_id=0):
             probabilities = tf.cast(self.model(dense, training=False), tf.float32)
             index = tf.argmax(probabilities, axis=-1, output_type=tf.int32)
             batch = tf.shape(text)[0]
+            class_names = tf.convert_to_tensor(self.class_names)
             return {
-                "label": tf.gather(self.class_names, index),
+                "label": tf.gather(class_names, index),
                 "probabilities": probabilities,
-                "class_names": tf.tile(self.class_names[None, :], [batch, 1]),
+                "class_names": tf.tile(class_names[None, :], [batch, 1]),
             }
 
     return ClassifierServing()
@@ -530,7 +537,8 @@ class ClassifyTask(Task):
         texts = [str(t) for t in inputs]
         if not texts:
             return []
-        outputs = self.serving_module(run).serve(tf.constant(texts))
+        module = self.serving_module(run)  # held: `serve` keeps only a weak reference to it
+        outputs = module.serve(tf.constant(texts))
         probabilities = outputs["probabilities"].numpy()
         labels = [v.decode("utf-8") for v in outputs["label"].numpy()]
         return [
