@@ -1,0 +1,105 @@
+import inspect
+
+import keras
+import numpy as np
+import pytest
+
+from seqkit.layers import TokenAndPositionEmbedding, TransformerEncoderBlock
+
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(2, 5, 8)).astype("float32")
+
+
+def _layer_norm(x, gamma, beta, eps=1e-5):
+    mean = x.mean(-1, keepdims=True)
+    var = x.var(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * gamma + beta
+
+
+def _reference(block, x, key_mask):
+    """The block's math in NumPy, from its own weights (post- or pre-norm)."""
+    (wq, bq, wk, bk, wv, bv, wo, bo, g1, b1, w_in, b_in, w_out, b_out, g2, b2) = (
+        np.asarray(w, "float64") for w in block.get_weights()
+    )
+
+    def attend(h):
+        q = np.einsum("btd,dnh->btnh", h, wq) + bq
+        k = np.einsum("btd,dnh->btnh", h, wk) + bk
+        v = np.einsum("btd,dnh->btnh", h, wv) + bv
+        logits = np.einsum("btnh,bsnh->bnts", q, k) / np.sqrt(q.shape[-1])
+        logits = np.where(key_mask[:, None, None, :], logits, -np.inf)
+        w = np.exp(logits - logits.max(-1, keepdims=True))
+        w /= w.sum(-1, keepdims=True)
+        return np.einsum("btnh,nhd->btd", np.einsum("bnts,bsnh->btnh", w, v), wo) + bo
+
+    def ffn(h):
+        return np.maximum(h @ w_in + b_in, 0) @ w_out + b_out
+
+    if block.norm_first:
+        h = x + attend(_layer_norm(x, g1, b1))
+        return h + ffn(_layer_norm(h, g2, b2))
+    h = _layer_norm(x + attend(x), g1, b1)
+    return _layer_norm(h + ffn(h), g2, b2)
+
+
+@pytest.mark.parametrize("norm_first", [False, True])
+def test_matches_numpy_reference(norm_first):
+    block = TransformerEncoderBlock(num_heads=2, intermediate_dim=12, norm_first=norm_first)
+    key_mask = np.array([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]], bool)
+    out = np.asarray(block(X, padding_mask=key_mask))
+    np.testing.assert_allclose(out, _reference(block, X.astype("float64"), key_mask), atol=1e-5)
+
+
+@pytest.mark.parametrize("norm_first", [False, True])
+def test_appended_padding_changes_no_real_output(norm_first):
+    block = TransformerEncoderBlock(num_heads=2, intermediate_dim=12, norm_first=norm_first)
+    base = np.asarray(block(X[:, :3]))
+    padded = np.concatenate([X[:, :3], RNG.normal(size=(2, 4, 8)).astype("float32")], 1)
+    mask = np.array([[True] * 3 + [False] * 4] * 2)
+    out = np.asarray(block(padded, padding_mask=mask))
+    np.testing.assert_allclose(out[:, :3], base, atol=1e-5)
+
+
+def test_keras_mask_from_embedding_is_honoured():
+    ids = keras.Input((5,), dtype="int32")
+    embedding = TokenAndPositionEmbedding(20, 5, 8)
+    block = TransformerEncoderBlock(num_heads=2, intermediate_dim=12)
+    model = keras.Model(ids, block(embedding(ids)))
+    batch = np.array([[3, 4, 5, 0, 0], [6, 7, 8, 9, 10]])
+    out = np.asarray(model(batch))
+    x = np.asarray(embedding(batch))
+    explicit = np.asarray(block(x, padding_mask=batch != 0))
+    real = batch != 0  # outputs at padded positions carry no meaning
+    np.testing.assert_allclose(out[real], explicit[real], atol=1e-5)
+    unmasked = np.asarray(block(x))
+    assert not np.allclose(out[0, :3], unmasked[0, :3], atol=1e-4)
+
+
+def test_dropout_trains_and_bad_heads_raise():
+    block = TransformerEncoderBlock(num_heads=2, intermediate_dim=12, dropout=0.5)
+    a = np.asarray(block(X, training=True))
+    assert not np.allclose(a, np.asarray(block(X, training=False)), atol=1e-3)
+    with pytest.raises(ValueError, match="num_heads=3"):
+        TransformerEncoderBlock(num_heads=3, intermediate_dim=4)(X)
+
+
+def test_get_config_is_complete():
+    block = TransformerEncoderBlock(2, 12, dropout=0.1, activation="gelu", norm_first=True)
+    config = block.get_config()
+    for p in inspect.signature(TransformerEncoderBlock.__init__).parameters:
+        if p not in ("self", "kwargs"):
+            assert p in config, p
+    clone = TransformerEncoderBlock.from_config(config)
+    assert clone.norm_first and clone.activation is keras.activations.gelu
+
+
+def test_keras_file_round_trip(tmp_path):
+    ids = keras.Input((5,), dtype="int32")
+    x = TokenAndPositionEmbedding(20, 5, 8)(ids)
+    x = TransformerEncoderBlock(2, 12, norm_first=True)(x)
+    model = keras.Model(ids, keras.layers.GlobalAveragePooling1D()(x))
+    batch = np.array([[3, 4, 5, 0, 0], [6, 7, 8, 9, 10]])
+    model.save(tmp_path / "m.keras")
+    np.testing.assert_array_equal(
+        np.asarray(keras.models.load_model(tmp_path / "m.keras")(batch)), np.asarray(model(batch))
+    )
