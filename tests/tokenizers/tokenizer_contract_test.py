@@ -1,0 +1,126 @@
+"""The contract every tokenizer keeps: same ids directly, in ds.map, after ds.batch."""
+
+import json
+
+import pytest
+import tensorflow as tf
+
+from seqkit.errors import DataError
+from seqkit.tokenizers import TOKENIZERS
+from seqkit.tokenizers import Tokenizer
+from seqkit.tokenizers import get_tokenizer
+from seqkit.tokenizers import load_tokenizer
+
+pytestmark = pytest.mark.tf_only
+
+KINDS = ["word", "char", "byte", "wordpiece"]
+TEXTS = [
+    "The quick brown fox jumps over the lazy dog.",
+    "",
+    "¿Dónde está la biblioteca? ¡Allí!",
+    "emoji 😀👍🏽 and 日本語 mixed scripts",
+    "X:1\nT:The Kesh\nK:G\n|:GAG GAB|",
+    "unseen zebra words qqq",
+]
+
+
+def make(kind):
+    return get_tokenizer(kind).adapt(TEXTS[:5], max_size=120)
+
+
+@pytest.fixture(scope="module")
+def tokenizers():
+    return {kind: make(kind) for kind in KINDS}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_direct_map_and_batch_give_the_same_ids(tokenizers, kind):
+    tok = tokenizers[kind]
+    direct = tok(tf.constant(TEXTS)).to_list()
+    scalar = [tok(tf.constant(t)).numpy().tolist() for t in TEXTS]
+    dataset = tf.data.Dataset.from_tensor_slices(TEXTS)
+    mapped = [ids.numpy().tolist() for ids in dataset.map(tok)]
+    batched = []
+    for ids in dataset.batch(4).map(tok):
+        batched.extend(ids.to_list())
+    assert direct == scalar == mapped == batched
+    assert any(row for row in direct) and direct[1] == []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_inside_a_tf_function(tokenizers, kind):
+    tok = tokenizers[kind]
+
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.string)])
+    def tokenize(strings):
+        return tok(strings).to_tensor()
+
+    expected = tok(tf.constant(TEXTS)).to_tensor().numpy()
+    assert (tokenize(tf.constant(TEXTS)).numpy() == expected).all()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_reserved_ids_and_properties(tokenizers, kind):
+    tok = tokenizers[kind]
+    assert isinstance(tok, Tokenizer) and isinstance(tok, tf.Module)
+    assert (tok.pad_id, tok.unk_id, tok.start_id, tok.end_id) == (0, 1, 2, 3)
+    assert tok.vocabulary[:5] == ["[PAD]", "[UNK]", "[START]", "[END]", "[MASK]"]
+    assert tok.vocabulary_size == len(tok.vocabulary)
+    for token_id in (0, 4, tok.vocabulary_size - 1):
+        assert tok.token_to_id(tok.id_to_token(token_id)) == token_id
+    assert tok.token_to_id("no such token anywhere") == tok.unk_id
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_detokenize_ignores_padding(tokenizers, kind):
+    tok = tokenizers[kind]
+    ragged = tok(tf.constant(TEXTS[:4]))
+    padded = ragged.to_tensor(default_value=tok.pad_id)
+    assert tok.detokenize(padded).numpy().tolist() == tok.detokenize(ragged).numpy().tolist()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_save_and_load_identically(tokenizers, kind, tmp_path):
+    tok = tokenizers[kind]
+    tok.save(tmp_path)
+    config = json.loads((tmp_path / "tokenizer.json").read_text(encoding="utf-8"))
+    assert config["kind"] == kind and config["options"] == tok.options
+    lines = (tmp_path / "vocab.txt").read_text(encoding="utf-8").split("\n")
+    assert len(lines) == tok.vocabulary_size
+    loaded = load_tokenizer(tmp_path)
+    assert type(loaded) is type(tok)
+    assert loaded.vocabulary == tok.vocabulary and loaded.options == tok.options
+    assert loaded(tf.constant(TEXTS)).to_list() == tok(tf.constant(TEXTS)).to_list()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_serving_ops_are_listed(tokenizers, kind):
+    ops = tokenizers[kind].serving_ops
+    assert "Placeholder" in ops and ops == sorted(ops)
+    text_ops = tokenizers[kind].tensorflow_text_ops
+    if kind == "wordpiece":
+        assert text_ops == ["FastWordpieceTokenizeWithOffsets"]
+    else:
+        assert text_ops == []
+
+
+def test_get_tokenizer_lists_valid_kinds():
+    assert sorted(TOKENIZERS) == sorted(KINDS)
+    tok = get_tokenizer("word", lowercase=False, punctuation="keep")
+    assert tok.options == {"lowercase": False, "punctuation": "keep"}
+    with pytest.raises(ValueError, match=r"'bpe'.*\['byte', 'char', 'word', 'wordpiece'\]"):
+        get_tokenizer("bpe")
+
+
+def test_load_tokenizer_errors_name_the_file(tmp_path):
+    with pytest.raises(DataError, match="tokenizer.json"):
+        load_tokenizer(tmp_path)
+    (tmp_path / "tokenizer.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(DataError, match="not valid JSON"):
+        load_tokenizer(tmp_path)
+    (tmp_path / "tokenizer.json").write_text('{"kind": "bpe"}', encoding="utf-8")
+    with pytest.raises(DataError, match="unknown tokenizer kind 'bpe'"):
+        load_tokenizer(tmp_path)
+    (tmp_path / "tokenizer.json").write_text('{"kind": "word"}', encoding="utf-8")
+    with pytest.raises(DataError, match="vocab.txt"):
+        load_tokenizer(tmp_path)
