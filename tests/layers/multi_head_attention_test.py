@@ -27,7 +27,10 @@ def _pair(value_dim=None, output_shape=None, cross=False):
 
 
 def test_weights_have_keras_layout():
-    ours, theirs = _pair(value_dim=3, output_shape=7, cross=True)
+    ours = MultiHeadAttention(num_heads=2, key_dim=4, value_dim=3, output_shape=7)
+    theirs = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4, value_dim=3, output_shape=7)
+    ours.build((2, 5, 8), (2, 6, 12))
+    theirs.build((2, 5, 8), (2, 6, 12))
     assert [w.shape for w in ours.get_weights()] == [w.shape for w in theirs.get_weights()]
     assert len(ours.get_weights()) == 8
 
