@@ -324,7 +324,9 @@ def load_run(run_dir):
         )
     task = get_task(config.task)
     preprocessing = task.load_assets(config, run.assets)
-    import seqkit.tasks.pooling  # noqa: F401  registers the layer for loading
+    # Registers seqkit's serializable layers, so model.keras can name them.
+    import seqkit.layers  # noqa: F401
+    import seqkit.tasks.pooling  # noqa: F401
 
     try:
         model = keras.saving.load_model(str(run.model), compile=False)

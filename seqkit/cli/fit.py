@@ -1,9 +1,83 @@
-"""`seqkit fit` (placeholder until its issue lands)."""
+"""`seqkit fit`: train a pipeline into a run directory."""
+
+import time
 
 import click
 
+from seqkit.cli.common import handle_errors
+from seqkit.cli.common import parse_data_overrides
+
 
 @click.command(name="fit")
-def command():
-    """Not built yet."""
-    raise click.ClickException("seqkit fit is not built yet")
+@click.argument("configs", nargs=-1, type=click.Path(dir_okay=False), metavar="CONFIG...")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Override a config value by its dotted key, e.g. --set train.epochs=3. Repeatable.")
+@click.option("--data", "data", multiple=True, metavar="SPLIT=PATH",
+              help="Use another data file for a split (train, validation, test), e.g. "
+                   "--data train=other.csv. Repeatable.")
+@click.option("--run-dir", type=click.Path(file_okay=False), default=None,
+              help="Where to write the run. Defaults to runs/<name>, name from the config.")
+@click.option("--resume", is_flag=True,
+              help="Continue an interrupted run from its last checkpoint. Without CONFIG, "
+                   "the run's own config.yaml is used.")
+@click.option("--overwrite", is_flag=True, help="Replace an existing run directory.")
+@handle_errors
+def command(configs, overrides, data, run_dir, resume, overwrite):
+    """Train the model a pipeline describes.
+
+    CONFIG is one or more pipeline YAML files; later files and --set override
+    earlier ones. The run directory receives the resolved config, the
+    tokenizer and labels, checkpoints, history.csv, metrics.json, plots and
+    the best model (model.keras).
+
+    \b
+    Examples:
+      seqkit fit pipelines/sentiment.yaml
+      seqkit fit pipelines/sentiment.yaml --set model.encoder=transformer --set train.epochs=3
+      seqkit fit pipelines/sentiment.yaml --data train=../shared/data/sentiment/sst2_train.tsv
+      seqkit fit --resume --run-dir runs/sentiment
+    """
+    import pathlib
+
+    from seqkit.config import load_config
+    from seqkit.errors import ConfigError
+
+    data_overrides = parse_data_overrides(data)
+    if not configs:
+        if not (resume and run_dir):
+            raise ConfigError(
+                "no CONFIG given. Pass a pipeline file, e.g. `seqkit fit pipelines/sentiment.yaml`, "
+                "or `--resume --run-dir DIR` to continue a run"
+            )
+        configs = [str(pathlib.Path(run_dir) / "config.yaml")]
+    config = load_config(list(configs), overrides, data_overrides)
+
+    from seqkit import runner
+
+    start = time.monotonic()
+    result = runner.fit(config, run_dir=run_dir, resume=resume, overwrite=overwrite)
+    elapsed = time.monotonic() - start
+    _summary(result, elapsed)
+
+
+def _summary(result, elapsed):
+    run = result.run
+    click.echo("")
+    click.echo(f"run directory: {run.path}")
+    click.echo(
+        f"trained {result.epochs - result.initial_epoch} epoch(s) "
+        f"(epochs {result.initial_epoch + 1}..{result.epochs}) in {elapsed:.1f}s on "
+        f"{result.train_examples} examples, validated on {result.validation_examples}"
+    )
+    for split, report in result.metrics.items():
+        auc = report.get("roc_auc")
+        auc_text = f", ROC AUC {auc:.4f}" if auc is not None else ""
+        click.echo(
+            f"{split}: accuracy {report['accuracy']:.4f}, macro F1 {report['macro_f1']:.4f}"
+            f"{auc_text} ({report['examples']} examples)"
+        )
+    if result.probes:
+        click.echo("probes:")
+        for probe in result.probes:
+            p = probe["probabilities"][probe["label"]]
+            click.echo(f"  {probe['label']:>10} {p:.3f}  {probe['text']}")
