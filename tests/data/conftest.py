@@ -16,22 +16,19 @@ class StandInTokenizer:
 
     def __init__(self, words):
         self.words = list(words)
-        self.table = tf.lookup.StaticVocabularyTable(
+        self.table = tf.lookup.StaticHashTable(
             tf.lookup.KeyValueTensorInitializer(
                 tf.constant(self.words), tf.range(5, 5 + len(self.words), dtype=tf.int64)
             ),
-            num_oov_buckets=1,
+            default_value=tf.constant(self.unk_id, tf.int64),
         )
 
     def __call__(self, strings):
         tokens = tf.strings.split(tf.strings.lower(strings))
-        ids = self.table.lookup(tokens)
-        # The out-of-vocabulary bucket is id 5 + len(words); map it to [UNK].
-        oov = 5 + len(self.words)
-        if isinstance(ids, tf.RaggedTensor):
-            ids = tf.ragged.map_flat_values(lambda v: tf.where(v == oov, 1, v), ids)
+        if isinstance(tokens, tf.RaggedTensor):
+            ids = tf.ragged.map_flat_values(self.table.lookup, tokens)
         else:
-            ids = tf.where(ids == oov, tf.constant(1, tf.int64), ids)
+            ids = self.table.lookup(tokens)
         return tf.cast(ids, tf.int32)
 
 

@@ -1,0 +1,112 @@
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from seqkit.data import batch_by_tokens
+from seqkit.data import bucket_by_length
+from seqkit.data import cache
+from seqkit.data import make_label_lookup
+from seqkit.data import map_batched
+from seqkit.data import padded_batch
+from seqkit.data import parallel_map
+from seqkit.data import prefetch
+from seqkit.data import read_csv
+from seqkit.data import shuffle
+from seqkit.data import to_many_to_one
+
+
+def _sequences(n=60, seed=0):
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(1, 30, size=n)
+    seqs = [np.arange(1, L + 1, dtype=np.int32) + 100 * i for i, L in enumerate(lengths)]
+    return tf.data.Dataset.from_generator(
+        lambda: iter(seqs), output_signature=tf.TensorSpec([None], tf.int32)
+    ), seqs
+
+
+def _batches(ds):
+    return [tuple(np.asarray(x).tolist() for x in tf.nest.flatten(b)) for b in ds.as_numpy_iterator()]
+
+
+def _pipeline(path, tokenizer, seed):
+    return (
+        read_csv(path, quoting=False)
+        .apply(shuffle(seed, buffer_size=100))
+        .apply(to_many_to_one(tokenizer, make_label_lookup(["0", "1"]), text_key="sentence"))
+        .apply(bucket_by_length([4, 8], [4, 4, 4]))
+        .apply(prefetch())
+    )
+
+
+def test_same_seed_same_batches_other_seed_other_batches(write, make_tokenizer):
+    lines = "".join(f"{'w ' * (i % 11 + 1)}x{i}\t{i % 2}\n" for i in range(80))
+    path = write("t.tsv", "sentence\tlabel\n" + lines)
+    tok = make_tokenizer([f"x{i}" for i in range(80)] + ["w"])
+    first = _batches(_pipeline(path, tok, seed=5))
+    assert first == _batches(_pipeline(path, tok, seed=5))
+    assert first != _batches(_pipeline(path, tok, seed=6))
+    assert sum(len(b[1]) for b in first) == 80
+
+
+def test_reshuffles_each_epoch_deterministically():
+    ds = tf.data.Dataset.range(50).apply(shuffle(seed=3))
+    epoch1, epoch2 = list(ds.as_numpy_iterator()), list(ds.as_numpy_iterator())
+    assert epoch1 != epoch2 and sorted(epoch1) == list(range(50))
+    ds2 = tf.data.Dataset.range(50).apply(shuffle(seed=3))
+    assert [list(ds2.as_numpy_iterator()) for _ in range(2)] == [epoch1, epoch2]
+
+
+def test_padded_batch_pads_with_zero():
+    ds = tf.data.Dataset.from_generator(
+        lambda: iter([[5, 6, 7], [8]]), output_signature=tf.TensorSpec([None], tf.int32)
+    )
+    (batch,) = list(ds.apply(padded_batch(2)).as_numpy_iterator())
+    np.testing.assert_array_equal(batch, [[5, 6, 7], [8, 0, 0]])
+
+
+def test_bucket_by_length_groups_lengths():
+    ds, seqs = _sequences()
+    batches = list(ds.apply(bucket_by_length([10, 20], [4, 4, 4])).as_numpy_iterator())
+    seen = []
+    for batch in batches:
+        lengths = (batch > 0).sum(axis=1)
+        buckets = np.digitize(lengths, [10, 20])
+        assert len(set(buckets)) == 1 and len(batch) <= 4
+        assert batch.shape[1] == lengths.max()
+        seen += [row[row > 0].tolist() for row in batch]
+    assert sorted(seen) == sorted(s.tolist() for s in seqs)
+    with pytest.raises(ValueError, match="one more entry"):
+        bucket_by_length([10, 20], [4, 4])
+
+
+def test_batch_by_tokens_stays_within_budget_and_covers():
+    ds, seqs = _sequences(n=200)
+    batches = list(ds.apply(batch_by_tokens(64, bucket_width=8)).as_numpy_iterator())
+    assert all(b.shape[0] * b.shape[1] <= 64 for b in batches)
+    rows = [row[row > 0].tolist() for b in batches for row in b]
+    assert sorted(rows) == sorted(s.tolist() for s in seqs)
+    # Short sequences share batches: far fewer batches than examples.
+    assert len(batches) < 100
+
+
+def test_batch_by_tokens_on_pairs_uses_the_longer_side():
+    pairs = [(np.ones(n, np.int32), np.ones(2 * n, np.int32)) for n in range(1, 20)]
+    ds = tf.data.Dataset.from_generator(
+        lambda: iter(pairs),
+        output_signature=(tf.TensorSpec([None], tf.int32), tf.TensorSpec([None], tf.int32)),
+    )
+    for source, target in ds.apply(batch_by_tokens(40)).as_numpy_iterator():
+        assert target.shape[0] * target.shape[1] <= 40
+
+
+def test_parallel_map_keeps_order_and_cache_prefetch_pass_through():
+    ds = tf.data.Dataset.range(100).apply(parallel_map(lambda x: x * 2)).apply(cache()).apply(prefetch())
+    assert list(ds.as_numpy_iterator()) == [2 * i for i in range(100)]
+
+
+def test_map_batched_returns_dense_rows_in_order():
+    ds = tf.data.Dataset.from_tensor_slices(["a b c", "d", "e f"]).apply(
+        map_batched(lambda s: tf.strings.split(s), chunk_size=2)
+    )
+    assert ds.element_spec == tf.TensorSpec([None], tf.string)
+    assert [x.tolist() for x in ds.as_numpy_iterator()] == [[b"a", b"b", b"c"], [b"d"], [b"e", b"f"]]
