@@ -8,6 +8,7 @@ from seqkit.tokenizers.word_tokenizer import check_punctuation
 from seqkit.tokenizers.word_tokenizer import split_words
 
 DEFAULT_MAX_SIZE = 8000
+IMPLEMENTATIONS = ("fast", "classic")
 
 
 class WordPieceTokenizer(Tokenizer):
@@ -39,6 +40,12 @@ class WordPieceTokenizer(Tokenizer):
         suffix_indicator: str. Prefix of word-continuation pieces.
             Defaults to `"##"`.
         max_bytes_per_word: int. Longer words become `[UNK]`. Defaults to `100`.
+        implementation: `"fast"` (`tensorflow_text.FastWordpieceTokenizer`,
+            op `FastWordpieceTokenizeWithOffsets`, linear time) or `"classic"`
+            (`tensorflow_text.WordpieceTokenizer`, op
+            `WordpieceTokenizeWithOffsets` over a `tf.lookup` table, the older
+            op that serving binaries have linked for longer). Both give the
+            same ids. Defaults to `"fast"`.
 
     References:
         Wu et al., 2016, "Google's Neural Machine Translation System"
@@ -55,6 +62,7 @@ class WordPieceTokenizer(Tokenizer):
         punctuation="split",
         suffix_indicator="##",
         max_bytes_per_word=100,
+        implementation="fast",
         name=None,
     ):
         self.lowercase = bool(lowercase)
@@ -71,6 +79,12 @@ class WordPieceTokenizer(Tokenizer):
                 f"Received: max_bytes_per_word={max_bytes_per_word!r}"
             )
         self.max_bytes_per_word = int(max_bytes_per_word)
+        if implementation not in IMPLEMENTATIONS:
+            raise ValueError(
+                f"implementation must be one of {IMPLEMENTATIONS}. "
+                f"Received: implementation={implementation!r}"
+            )
+        self.implementation = implementation
         self._wordpiece = None
         super().__init__(vocabulary=vocabulary, name=name)
 
@@ -81,6 +95,7 @@ class WordPieceTokenizer(Tokenizer):
             "punctuation": self.punctuation,
             "suffix_indicator": self.suffix_indicator,
             "max_bytes_per_word": self.max_bytes_per_word,
+            "implementation": self.implementation,
         }
 
     def _split(self, strings):
@@ -138,6 +153,15 @@ class WordPieceTokenizer(Tokenizer):
         import tensorflow_text as tf_text
 
         super()._build_tables(tokens)
+        if self.implementation == "classic":
+            self._wordpiece = tf_text.WordpieceTokenizer(
+                self._token_table,
+                suffix_indicator=self.suffix_indicator,
+                max_bytes_per_word=self.max_bytes_per_word,
+                token_out_type=tf.int64,
+                unknown_token=vocab_lib.UNK_TOKEN,
+            )
+            return
         self._wordpiece = tf_text.FastWordpieceTokenizer(
             vocab=list(tokens),
             suffix_indicator=self.suffix_indicator,
@@ -150,6 +174,7 @@ class WordPieceTokenizer(Tokenizer):
     def _tokenize(self, strings):
         words = self._split(strings)
         pieces = self._wordpiece.tokenize(words.flat_values)
+        pieces = pieces.with_flat_values(tf.cast(pieces.flat_values, tf.int32))
         return words.with_flat_values(pieces).merge_dims(1, 2)
 
     def _detokenize(self, ids):

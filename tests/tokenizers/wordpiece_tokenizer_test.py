@@ -78,3 +78,13 @@ def test_round_trip_on_normalized_real_text(sst2_lines, spanish_lines):
         words = tok._split(strings).flat_values.shape[0]
         assert words < ids.flat_values.shape[0] < sum(len(s) for s in lines)
         assert tok.detokenize(ids).numpy().tolist() == tok.normalize(strings).numpy().tolist()
+
+
+def test_classic_implementation_gives_the_same_ids(sst2_lines):
+    fast = WordPieceTokenizer().adapt(sst2_lines[:150], max_size=300)
+    classic = WordPieceTokenizer(vocabulary=fast.vocabulary, implementation="classic")
+    probe = tf.constant(sst2_lines[:150] + ["zebra qqq 😀", "", "x" * 300])
+    assert classic(probe).to_list() == fast(probe).to_list()
+    assert classic.tensorflow_text_ops == ["WordpieceTokenizeWithOffsets"]
+    with pytest.raises(ValueError, match="implementation='slow'"):
+        WordPieceTokenizer(implementation="slow")
