@@ -23,7 +23,15 @@ from seqkit.tasks.base import Preprocessing
 from seqkit.tasks.base import Task
 
 LABELS_FILE = "labels.txt"
-TOKENIZER_DIR = "tokenizer"
+
+# Batches are padded to exactly `tokenizer.max_length` (in training and in the
+# serving graph), so the time axis has a static size. seqkit's recurrent layers
+# run `keras.ops.scan` over (inputs, mask), and on TensorFlow keras' scan fails
+# when the time axis is unknown and it scans more than one tensor
+# (keras/src/backend/tensorflow/core.py, `n_static.assert_is_compatible_with`
+# on None). Masking makes the outputs the same either way; padding to the
+# batch's longest row would be faster. Set to False once the layer avoids it.
+PAD_TO_MAX_LENGTH = True
 
 
 # --------------------------------------------------------------------------
@@ -295,12 +303,15 @@ def make_serving_module(tokenizer, model, labels, max_length, pad_id=0):
 
 
 def _pad_ids(ids, max_length, pad_id):
-    """Ragged [B, (T)] ids -> dense int32 [B, max(1, min(T_max, max_length))]."""
+    """Ragged [B, (T)] ids -> dense int32 [B, max_length] (see PAD_TO_MAX_LENGTH),
+    or [B, max(1, min(T_max, max_length))]."""
     import tensorflow as tf
 
     if not isinstance(ids, tf.RaggedTensor):
         ids = tf.RaggedTensor.from_tensor(ids, padding=pad_id)
     ids = tf.cast(ids[:, :max_length], tf.int32)
+    if PAD_TO_MAX_LENGTH:
+        return ids.to_tensor(default_value=pad_id, shape=[None, max_length])
     dense = ids.to_tensor(default_value=pad_id)
     width = tf.maximum(tf.shape(dense)[1], 1)
     return tf.pad(dense, [[0, 0], [0, width - tf.shape(dense)[1]]], constant_values=pad_id)
@@ -460,7 +471,9 @@ class ClassifyTask(Task):
             lambda ids, label: (ids, tf.one_hot(label, num_classes)),
             num_parallel_calls=tf.data.AUTOTUNE,
         )
-        return dataset.apply(data.padded_batch(config.train.batch_size)).apply(data.prefetch())
+        padded_shapes = ([config.tokenizer.max_length], [num_classes]) if PAD_TO_MAX_LENGTH else None
+        batched = dataset.apply(data.padded_batch(config.train.batch_size, padded_shapes=padded_shapes))
+        return batched.apply(data.prefetch())
 
     # ---- model
 
