@@ -23,6 +23,7 @@ relative to the working directory. The resolved config holds absolute paths.
 
 import dataclasses
 import pathlib
+import types
 import typing
 from typing import Any, ClassVar
 
@@ -111,7 +112,10 @@ class Config:
         for key in ("data", "tokenizer", "model", "train", "export"):
             section = getattr(self, key)
             if section is not None:
-                result[key] = dataclasses.asdict(section)
+                result[key] = {
+                    k: list(v) if isinstance(v, tuple) else v
+                    for k, v in dataclasses.asdict(section).items()
+                }
         return result
 
     def to_yaml(self):
@@ -208,8 +212,8 @@ def _parse_override(text):
         value = yaml.safe_load(raw) if raw.strip() else None
     except yaml.YAMLError:
         value = raw
-    if isinstance(value, (dict, list)):
-        value = raw  # only scalars; "a,b" or "[x]" stay strings
+    if isinstance(value, dict):
+        value = raw  # scalars and lists only; "{a: 1}" stays a string
     nested = value
     for part in reversed(key.split(".")):
         if not part:
@@ -239,7 +243,7 @@ def _resolve_cwd_path(value):
 def _type_ok(value, annotation):
     """Checks a YAML value against a field annotation; returns (ok, coerced value)."""
     origin = typing.get_origin(annotation)
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+    if origin in (typing.Union, types.UnionType):
         options = typing.get_args(annotation)
         if value is None and type(None) in options:
             return True, None
@@ -259,12 +263,27 @@ def _type_ok(value, annotation):
     if annotation is float:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return True, float(value)
+        if isinstance(value, str):
+            # YAML 1.1 reads "1e-4" (no dot) as a string; accept it as a number.
+            try:
+                return True, float(value)
+            except ValueError:
+                return False, value
         return False, value
     if annotation is str:
         return isinstance(value, str), value
     if origin in (tuple, list):
+        if isinstance(value, str):
+            value = [value]
         if isinstance(value, (list, tuple)):
-            return True, tuple(value)
+            item = typing.get_args(annotation)[0] if typing.get_args(annotation) else Any
+            items = []
+            for element in value:
+                ok, element = _type_ok(element, item)
+                if not ok:
+                    return False, value
+                items.append(element)
+            return True, tuple(items)
         return False, value
     return True, value
 

@@ -1,0 +1,212 @@
+"""Tests of seqkit.config: merge, overrides, validation and error messages."""
+
+import pathlib
+
+import pytest
+
+from seqkit.config import load_config
+from seqkit.errors import ConfigError
+from seqkit.tasks.classify import ENCODERS
+
+BASE = """\
+task: classify
+name: base
+data:
+  train: data/train.csv
+  text_column: text
+model:
+  encoder: lstm
+  units: 16
+train:
+  epochs: 3
+  learning_rate: 0.01
+"""
+
+
+@pytest.fixture
+def base(tmp_path):
+    path = tmp_path / "conf" / "base.yaml"
+    path.parent.mkdir()
+    path.write_text(BASE)
+    return path
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_defaults_fill_unset_keys(base):
+    config = load_config([base])
+    assert config.task == "classify"
+    assert config.name == "base"
+    assert config.model.encoder == "lstm"
+    assert config.model.units == 16
+    assert config.model.pooling == "last"  # the task's default
+    assert config.tokenizer.kind == "word"
+    assert config.train.epochs == 3
+    assert config.train.optimizer == "adam"
+
+
+def test_later_file_overrides_earlier_key_by_key(base, tmp_path):
+    second = write(tmp_path, "second.yaml", "model:\n  units: 32\ntrain:\n  epochs: 7\n")
+    config = load_config([base, second])
+    assert config.model.units == 32
+    assert config.model.encoder == "lstm"  # kept from the first file
+    assert config.train.epochs == 7
+    assert config.train.learning_rate == 0.01
+
+
+def test_set_overrides_parse_yaml_scalars(base):
+    config = load_config(
+        [base],
+        ["model.encoder=gru", "train.epochs=5", "model.norm_first=true",
+         "train.clipnorm=null", "train.learning_rate=1e-4", "name=other"],
+    )
+    assert config.model.encoder == "gru"
+    assert config.train.epochs == 5
+    assert config.model.norm_first is True
+    assert config.train.clipnorm is None
+    assert config.train.learning_rate == pytest.approx(1e-4)
+    assert config.name == "other"
+
+
+def test_int_is_accepted_for_float_fields(base):
+    config = load_config([base], ["train.learning_rate=1"])
+    assert config.train.learning_rate == 1.0
+    assert isinstance(config.train.learning_rate, float)
+
+
+def test_yaml_paths_are_relative_to_the_yaml_file(base):
+    config = load_config([base])
+    assert pathlib.Path(config.data.train) == base.parent / "data" / "train.csv"
+
+
+def test_data_override_is_relative_to_the_working_directory(base, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    config = load_config([base], data_overrides={"train": "other.csv", "test": "t.csv"})
+    assert pathlib.Path(config.data.train) == tmp_path / "other.csv"
+    assert pathlib.Path(config.data.test) == tmp_path / "t.csv"
+
+
+def test_set_data_path_is_relative_to_the_working_directory(base, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    config = load_config([base], ["data.validation=v.csv"])
+    assert pathlib.Path(config.data.validation) == tmp_path / "v.csv"
+
+
+def test_resolved_config_round_trips_through_yaml(base, tmp_path):
+    config = load_config([base], ["model.encoder=transformer", "model.num_heads=2", "data.probes=x"])
+    saved = write(tmp_path, "resolved.yaml", config.to_yaml())
+    assert load_config([saved]) == config
+
+
+def test_name_defaults_to_first_file_stem(tmp_path):
+    path = write(tmp_path, "my_recipe.yaml", "task: classify\n")
+    assert load_config([path]).name == "my_recipe"
+
+
+def test_unknown_key_lists_valid_keys(base):
+    with pytest.raises(ConfigError) as info:
+        load_config([base], ["model.unitz=3"])
+    message = str(info.value)
+    assert "model.unitz" in message
+    assert "units" in message and "encoder" in message and "pooling" in message
+
+
+def test_unknown_top_level_key_lists_sections(base, tmp_path):
+    extra = write(tmp_path, "extra.yaml", "modle:\n  units: 3\n")
+    with pytest.raises(ConfigError, match=r"unknown key 'modle'.*data, tokenizer, model, train"):
+        load_config([base, extra])
+
+
+def test_unknown_encoder_lists_the_task_encoders(base):
+    with pytest.raises(ConfigError) as info:
+        load_config([base], ["model.encoder=cnn"])
+    message = str(info.value)
+    assert "'cnn'" in message
+    for name in ENCODERS:
+        assert name in message
+
+
+def test_unknown_tokenizer_kind_lists_the_registry(base):
+    with pytest.raises(ConfigError, match="word.*char.*byte.*wordpiece"):
+        load_config([base], ["tokenizer.kind=bpe"])
+
+
+def test_unknown_task_lists_tasks(tmp_path):
+    path = write(tmp_path, "t.yaml", "task: translate\n")
+    with pytest.raises(ConfigError, match="unknown task 'translate'. Valid tasks: classify"):
+        load_config([path])
+
+
+def test_missing_task_is_an_error(tmp_path):
+    path = write(tmp_path, "t.yaml", "model:\n  units: 3\n")
+    with pytest.raises(ConfigError, match="no 'task'"):
+        load_config([path])
+
+
+def test_missing_file_names_it(tmp_path):
+    with pytest.raises(ConfigError, match="config file not found: .*nope.yaml"):
+        load_config([tmp_path / "nope.yaml"])
+
+
+def test_bad_yaml_names_file_and_line(tmp_path):
+    path = write(tmp_path, "bad.yaml", "task: classify\nmodel:\n  units: [1, 2\n  encoder: lstm\n")
+    with pytest.raises(ConfigError) as info:
+        load_config([path])
+    message = str(info.value)
+    assert "bad.yaml" in message
+    assert "line 4" in message
+    assert "invalid YAML" in message
+
+
+def test_non_mapping_yaml_is_an_error(tmp_path):
+    path = write(tmp_path, "list.yaml", "- a\n- b\n")
+    with pytest.raises(ConfigError, match="must be a mapping"):
+        load_config([path])
+
+
+def test_wrong_type_names_key_and_value(base):
+    with pytest.raises(ConfigError, match=r"train.epochs must be int. Received: epochs='many'"):
+        load_config([base], ["train.epochs=many"])
+    with pytest.raises(ConfigError, match=r"model.units must be int"):
+        load_config([base], ["model.units=1.5"])
+
+
+def test_out_of_range_values_are_errors(base):
+    with pytest.raises(ConfigError, match=r"train.batch_size must be > 0. Received: batch_size=0"):
+        load_config([base], ["train.batch_size=0"])
+    with pytest.raises(ConfigError, match=r"model.dropout must be in \[0, 1\)"):
+        load_config([base], ["model.dropout=1.5"])
+
+
+def test_transformer_heads_must_divide_embedding(base):
+    with pytest.raises(ConfigError, match="divisible by model.num_heads"):
+        load_config([base], ["model.encoder=transformer", "model.embedding_dim=30", "model.num_heads=4"])
+
+
+def test_bad_set_syntax(base):
+    with pytest.raises(ConfigError, match="KEY=VALUE"):
+        load_config([base], ["model.units"])
+
+
+def test_unknown_data_split(base):
+    with pytest.raises(ConfigError, match="unknown data split 'dev'.*train, validation, test"):
+        load_config([base], data_overrides={"dev": "x.csv"})
+
+
+def test_config_is_frozen(base):
+    config = load_config([base])
+    with pytest.raises(Exception):
+        config.model.units = 3
+
+
+def test_shipped_sentiment_pipeline_loads():
+    root = pathlib.Path(__file__).resolve().parents[1]
+    config = load_config([root / "pipelines" / "sentiment.yaml"])
+    assert config.task == "classify"
+    assert pathlib.Path(config.data.train).is_file()
+    assert pathlib.Path(config.data.test).is_file()
+    assert config.data.probes
