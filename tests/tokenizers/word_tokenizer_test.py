@@ -7,10 +7,6 @@ from seqkit.tokenizers import WordTokenizer
 pytestmark = pytest.mark.tf_only
 
 
-def words(tok, text):
-    return [tok.id_to_token(i) for i in tok(text).numpy()]
-
-
 def test_adapt_orders_by_frequency_then_token_and_maps_ids():
     tok = WordTokenizer().adapt(["The cat sat.", "the dog", "a cat"])
     assert tok.vocabulary == list(RESERVED_TOKENS) + ["cat", "the", ".", "a", "dog", "sat"]
