@@ -46,7 +46,9 @@ class ScoreResult:
         rows: rows scored and written.
         rejected: bad rows skipped (always 0 with `on_error="fail"`).
         reject_path: `pathlib.Path` of the reject file, or None in fail mode.
-        seconds: wall-clock time of the whole call.
+        seconds: wall-clock time spent reading, scoring and writing rows
+            (after the model was loaded).
+        load_seconds: wall-clock time spent loading the model.
         source: the version directory or run directory that scored.
         columns: the output's columns, in order.
     """
@@ -56,6 +58,7 @@ class ScoreResult:
     rejected: int
     reject_path: pathlib.Path | None
     seconds: float
+    load_seconds: float
     source: pathlib.Path | None
     columns: tuple
 
@@ -285,7 +288,6 @@ def score_csv(
             bad row, naming the file, line and column.
         RunDirError: `source` is not a run directory or an export.
     """
-    started = time.perf_counter()
     if on_error not in ON_ERROR_CHOICES:
         raise ValueError(f"on_error must be one of {ON_ERROR_CHOICES}. Received: on_error={on_error!r}")
     for name, value in (("chunk_size", chunk_size), ("batch_size", batch_size)):
@@ -306,7 +308,9 @@ def score_csv(
     else:
         reject_path = None
 
+    loading = time.perf_counter()
     scorer = source if isinstance(source, Scorer) else load_scorer(source)
+    started = time.perf_counter()
     reader = _CsvRecords(input_path)
     header = reader.header()
     if scorer.text_column not in header:
@@ -377,6 +381,7 @@ def score_csv(
         rejected=rejected,
         reject_path=reject_path,
         seconds=time.perf_counter() - started,
+        load_seconds=started - loading,
         source=scorer.source,
         columns=tuple(columns),
     )

@@ -43,7 +43,8 @@ def test_score_writes_output_and_reports_rows_per_second(exported, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert f"Scored 3 rows in " in result.output
-    assert f"rows/s) -> {tmp_path / 'out.csv'}" in result.output
+    assert f"s) -> {tmp_path / 'out.csv'}" in result.output
+    assert "rows/s; model loaded in" in result.output
     scored = rows(tmp_path / "out.csv")
     assert scored[0] == ["id", "review", "predicted_label", "prob_negative", "prob_positive"]
     assert [r[0] for r in scored[1:]] == ["1", "2", "3"]
