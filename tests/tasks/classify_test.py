@@ -1,0 +1,138 @@
+"""ClassifyTask: data validation, datasets, models per encoder, serving module."""
+
+import types
+
+import numpy as np
+import pytest
+
+from seqkit.config import load_config
+from seqkit.errors import DataError
+from seqkit.tasks.base import Preprocessing
+from seqkit.tasks.classify import ENCODERS
+from seqkit.tasks.classify import ClassifyTask
+
+TRAIN = """text,label
+the film was good,pos
+the film was bad,neg
+"a long, slow and boring film",neg
+what a delight,pos
+it was fine i guess,meh
+"""
+
+
+@pytest.fixture
+def files(tmp_path):
+    train = tmp_path / "train.csv"
+    train.write_text(TRAIN)
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text(
+        "task: classify\n"
+        "data: {train: train.csv, validation_split: 0.0}\n"
+        "tokenizer: {max_length: 8, min_frequency: 1}\n"
+        "model: {embedding_dim: 8, units: 4, num_heads: 2, intermediate_dim: 8, dropout: 0.0}\n"
+        "train: {batch_size: 2}\n"
+    )
+    return tmp_path, train, recipe
+
+
+def prepared(recipe, *overrides):
+    config = load_config([recipe], overrides)
+    task = ClassifyTask()
+    labels = task.validate_data(config, task.data_splits(config))
+    train, _ = task.split_training_data(config)
+    return config, task, task.prepare(config, train, labels)
+
+
+def test_validate_returns_sorted_labels(files):
+    _, _, recipe = files
+    config = load_config([recipe])
+    task = ClassifyTask()
+    assert task.validate_data(config, task.data_splits(config)) == ["meh", "neg", "pos"]
+
+
+def test_missing_column_names_file_and_column(files):
+    tmp_path, _, recipe = files
+    config = load_config([recipe], ["data.text_column=review"])
+    task = ClassifyTask()
+    with pytest.raises(DataError) as info:
+        task.validate_data(config, task.data_splits(config))
+    assert info.value.column == "review"
+    assert "train.csv" in str(info.value)
+
+
+def test_unseen_label_names_file_line_and_column(files):
+    tmp_path, _, recipe = files
+    test = tmp_path / "test.csv"
+    test.write_text("text,label\nok film,pos\nodd film,surprised\n")
+    config = load_config([recipe], data_overrides={"test": str(test)})
+    task = ClassifyTask()
+    with pytest.raises(DataError) as info:
+        task.validate_data(config, task.data_splits(config))
+    assert info.value.line == 3
+    assert info.value.column == "label"
+    assert info.value.path == str(test)
+    assert "surprised" in str(info.value)
+
+
+def test_dataset_batches_are_padded_ids_and_one_hot_labels(files):
+    _, _, recipe = files
+    config, task, pre = prepared(recipe)
+    train, _ = task.split_training_data(config)
+    ids, labels = next(iter(task.make_dataset(config, train, pre, training=False)))
+    assert ids.dtype.name == "int32"
+    assert ids.shape == (2, 8)
+    expected = pre.tokenizer.tokenize(np.array(["the film was good"]))[0].numpy()
+    np.testing.assert_array_equal(ids[0, : len(expected)].numpy(), expected)
+    assert (ids[0, len(expected):].numpy() == 0).all()
+    # "pos" is class 2 of ["meh", "neg", "pos"]; "neg" class 1.
+    np.testing.assert_array_equal(labels.numpy(), [[0, 0, 1], [0, 1, 0]])
+
+
+@pytest.mark.parametrize("encoder", sorted(ENCODERS))
+@pytest.mark.parametrize("pooling", ["last", "mean"])
+def test_each_encoder_builds_and_ignores_padding(files, encoder, pooling):
+    _, _, recipe = files
+    config, task, pre = prepared(recipe, f"model.encoder={encoder}", f"model.pooling={pooling}")
+    model = task.build_model(config, pre)
+    short = np.array([[5, 6, 7, 0], [8, 0, 0, 0]], dtype="int32")
+    longer = np.pad(short, [[0, 0], [0, 4]])  # more padding, same real tokens
+    a = np.asarray(model(short))
+    b = np.asarray(model(longer))
+    assert a.shape == (2, 3)
+    np.testing.assert_allclose(a.sum(axis=1), 1.0, atol=1e-5)
+    np.testing.assert_allclose(a, b, atol=1e-5)
+
+
+def test_serving_module_matches_model_and_formats_columns(files):
+    _, _, recipe = files
+    config, task, pre = prepared(recipe)
+    model = task.build_model(config, pre)
+    run = types.SimpleNamespace(config=config, model=model, tokenizer=pre.tokenizer, labels=pre.labels)
+    module = task.serving_module(run)
+    texts = ["the film was good", "", "what a long delight of a film it was indeed really"]
+    outputs = module.serve(np.array(texts))
+    ids = pre.tokenizer.tokenize(np.array(texts))[:, :8].to_tensor(shape=[3, 8])
+    expected = np.asarray(model(ids))
+    np.testing.assert_allclose(outputs["probabilities"].numpy(), expected, atol=1e-6)
+    names = np.array(pre.labels)
+    assert [v.decode() for v in outputs["label"].numpy()] == list(names[expected.argmax(axis=1)])
+    assert outputs["class_names"].numpy().tolist() == [[b"meh", b"neg", b"pos"]] * 3
+
+    columns = task.format_predictions({k: v.numpy() for k, v in outputs.items()})
+    assert list(columns) == ["predicted_label", "prob_meh", "prob_neg", "prob_pos"]
+    np.testing.assert_allclose(columns["prob_neg"], expected[:, 1], atol=1e-6)
+    assert task.input_columns(config) == ["text"]
+
+    rows = task.predict(run, texts[:1])
+    assert rows[0]["label"] == columns["predicted_label"][0]
+    assert rows[0]["probabilities"]["pos"] == pytest.approx(expected[0, 2], abs=1e-6)
+
+
+def test_assets_round_trip(files, tmp_path):
+    _, _, recipe = files
+    config, task, pre = prepared(recipe)
+    task.save_assets(pre, tmp_path / "assets")
+    assert (tmp_path / "assets" / "labels.txt").read_text() == "meh\nneg\npos\n"
+    loaded = task.load_assets(config, tmp_path / "assets")
+    assert loaded.labels == pre.labels
+    assert loaded.tokenizer.vocabulary == pre.tokenizer.vocabulary
