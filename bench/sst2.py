@@ -1,0 +1,227 @@
+"""SST-2 quality: seqkit's BiLSTM and Transformer recipes against TF-IDF + logistic regression.
+
+Trains each recipe in `pipelines/sst2_*.yaml` with `seqkit.runner.fit` on the GLUE
+SST-2 training file and reports accuracy on the GLUE dev file, next to a
+scikit-learn baseline (word 1-2 gram TF-IDF + logistic regression) measured in
+the same run on the same split. The baseline's C is picked on a held-out tenth of
+the training file, never on dev.
+
+    python bench/sst2.py                      # full run: baseline + both recipes
+    python bench/sst2.py --quick              # 5,000 training rows, 1 epoch: a smoke run
+    python bench/sst2.py --only bilstm --set train.epochs=2
+    python bench/sst2.py --keep-runs /tmp/sst2_runs
+
+The data live in ../shared/data/sentiment beside the checkout; without them the
+bench prints why and exits 0. Note that the recipes use the dev file as their
+validation split, so their best checkpoint is chosen on dev; the table also
+shows the last epoch's dev accuracy, which involves no such choice.
+"""
+
+import argparse
+import csv
+import os
+import pathlib
+import shutil
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+DATA_DIR = ROOT.parent / "shared" / "data" / "sentiment"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run as `python bench/sst2.py` from a checkout
+TRAIN_FILE = "sst2_train.tsv"
+DEV_FILE = "sst2_dev.tsv"
+RECIPES = {
+    "bilstm": ROOT / "pipelines" / "sst2_bilstm.yaml",
+    "transformer": ROOT / "pipelines" / "sst2_transformer.yaml",
+}
+TARGET = 0.83
+DEFAULT_CS = (0.25, 1.0, 4.0, 16.0, 32.0, 64.0)
+
+
+def read_tsv(path):
+    """Reads a GLUE SST-2 file (`sentence<TAB>label`, no quoting) -> (texts, int labels)."""
+    texts, labels = [], []
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        header = next(reader, None)
+        if header is None or [h.strip() for h in header[:2]] != ["sentence", "label"]:
+            raise ValueError(f"{path}: expected the header 'sentence<TAB>label'. Received: {header!r}")
+        for line, row in enumerate(reader, start=2):
+            if len(row) != 2:
+                raise ValueError(f"{path}, line {line}: expected 2 tab-separated fields. Received: {row!r}")
+            texts.append(row[0].strip())
+            labels.append(int(row[1]))
+    return texts, labels
+
+
+def tfidf_baseline(train_texts, train_labels, eval_texts, eval_labels, cs=DEFAULT_CS,
+                   held_out=0.1, seed=0):
+    """TF-IDF (word 1-2 grams, sublinear tf) + logistic regression.
+
+    C is chosen by accuracy on a stratified `held_out` fraction of the training
+    data; the model is then refit on all training data with that C and scored on
+    the evaluation data.
+
+    Returns:
+        dict with "C", "held_out_accuracy" (of the chosen C), "accuracy" (on
+        the evaluation data), "seconds" (wall time of selection + refit) and
+        "held_out_by_c" ({C: held-out accuracy}).
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+
+    if not cs:
+        raise ValueError(f"cs must name at least one C. Received: cs={cs!r}")
+
+    def make():
+        return TfidfVectorizer(ngram_range=(1, 2), token_pattern=r"\S+", sublinear_tf=True)
+
+    start = time.monotonic()
+    fit_texts, check_texts, fit_labels, check_labels = train_test_split(
+        train_texts, train_labels, test_size=held_out, random_state=seed, stratify=train_labels
+    )
+    vectorizer = make()
+    x_fit = vectorizer.fit_transform(fit_texts)
+    x_check = vectorizer.transform(check_texts)
+    by_c = {}
+    for c in cs:
+        model = LogisticRegression(C=c, max_iter=3000).fit(x_fit, fit_labels)
+        by_c[c] = float(model.score(x_check, check_labels))
+    best_c = max(cs, key=lambda c: (by_c[c], -c))  # ties go to the smaller C
+    vectorizer = make()
+    x_train = vectorizer.fit_transform(train_texts)
+    model = LogisticRegression(C=best_c, max_iter=3000).fit(x_train, train_labels)
+    accuracy = float(model.score(vectorizer.transform(eval_texts), eval_labels))
+    return {
+        "C": best_c,
+        "held_out_accuracy": by_c[best_c],
+        "accuracy": accuracy,
+        "seconds": time.monotonic() - start,
+        "held_out_by_c": by_c,
+    }
+
+
+def fit_recipe(recipe_path, train_path, dev_path, run_dir, overrides=(), verbose=2):
+    """Trains one pipeline YAML with `seqkit.runner.fit`; returns its dev figures."""
+    from seqkit import runner
+    from seqkit.config import load_config
+
+    config = load_config(
+        [str(recipe_path)], overrides, {"train": str(train_path), "validation": str(dev_path)}
+    )
+    start = time.monotonic()
+    result = runner.fit(config, run_dir=run_dir, overwrite=True, verbose=verbose)
+    seconds = time.monotonic() - start
+    history = result.history.get("val_accuracy") or []
+    return {
+        "accuracy": float(result.metrics["validation"]["accuracy"]),
+        "last_epoch_accuracy": float(history[-1]) if history else float("nan"),
+        "epochs": result.epochs,
+        "seconds": seconds,
+        "params": int(result.run.model.count_params()),
+    }
+
+
+def format_table(baseline, results, target=TARGET):
+    """The comparison table as text: one row per model, baseline (if any) first.
+
+    A seqkit model meets the target when its dev accuracy is >= `target` and
+    above the baseline's.
+    """
+    header = ("model", "dev acc", "last-epoch dev acc", "train wall s", "vs baseline",
+              f">= {target} and > baseline")
+    rows = []
+    base = None
+    if baseline is not None:
+        base = baseline["accuracy"]
+        rows.append((f"tfidf+logreg (C={baseline['C']:g})", f"{base:.4f}", "-",
+                     f"{baseline['seconds']:.1f}", "+0.0000", "-"))
+    for name, r in results.items():
+        rows.append((
+            f"seqkit {name} ({r['epochs']} ep, {r['params']:,} params)",
+            f"{r['accuracy']:.4f}",
+            f"{r['last_epoch_accuracy']:.4f}",
+            f"{r['seconds']:.1f}",
+            f"{r['accuracy'] - base:+.4f}" if base is not None else "n/a",
+            "yes" if r["accuracy"] >= target and (base is None or r["accuracy"] > base) else "no",
+        ))
+    widths = [max(len(str(row[i])) for row in [header] + rows) for i in range(len(header))]
+    line = lambda row: "| " + " | ".join(str(v).ljust(w) for v, w in zip(row, widths)) + " |"
+    out = [line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out.extend(line(row) for row in rows)
+    return "\n".join(out)
+
+
+def _write_subsample(texts, labels, path):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        f.write("sentence\tlabel\n")
+        for text, label in zip(texts, labels):
+            f.write(f"{text}\t{label}\n")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="5,000 training rows and 1 epoch: checks the bench runs, not quality.")
+    parser.add_argument("--only", choices=["baseline", *RECIPES], action="append",
+                        help="Run only these (repeatable); without 'baseline' the table has no deltas.")
+    parser.add_argument("--set", dest="overrides", action="append", default=[],
+                        metavar="KEY=VALUE", help="Config override passed to every recipe.")
+    parser.add_argument("--keep-runs", metavar="DIR", default=None,
+                        help="Write the run directories here and keep them (default: a temp dir).")
+    parser.add_argument("--verbose", type=int, default=2, help="model.fit verbosity (0, 1, 2).")
+    args = parser.parse_args(argv)
+
+    train_path, dev_path = DATA_DIR / TRAIN_FILE, DATA_DIR / DEV_FILE
+    if not (train_path.is_file() and dev_path.is_file()):
+        print(f"sst2 bench skipped: {train_path} and {dev_path} are not present "
+              "(../shared/data beside the checkout holds them).")
+        return 0
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        print("sst2 bench skipped: scikit-learn is not installed (pip install scikit-learn).")
+        return 0
+
+    wall = time.monotonic()
+    train_texts, train_labels = read_tsv(train_path)
+    dev_texts, dev_labels = read_tsv(dev_path)
+    scratch = pathlib.Path(tempfile.mkdtemp(prefix="seqkit_sst2_"))
+    runs_root = pathlib.Path(args.keep_runs) if args.keep_runs else scratch
+    overrides = list(args.overrides)
+    try:
+        if args.quick:
+            train_texts, train_labels = train_texts[:5000], train_labels[:5000]
+            train_path = scratch / "sst2_train_5000.tsv"
+            _write_subsample(train_texts, train_labels, train_path)
+            overrides = ["train.epochs=1", *overrides]
+        print(f"SST-2: {len(train_texts):,} training rows, {len(dev_texts):,} dev rows"
+              f"{' (quick)' if args.quick else ''}", flush=True)
+        baseline = None
+        if not args.only or "baseline" in args.only:
+            baseline = tfidf_baseline(train_texts, train_labels, dev_texts, dev_labels)
+            print("baseline held-out accuracy by C: "
+                  + ", ".join(f"{c:g}: {a:.4f}" for c, a in baseline["held_out_by_c"].items())
+                  + f" -> C={baseline['C']:g}, dev {baseline['accuracy']:.4f}", flush=True)
+        results = {}
+        for name, recipe in RECIPES.items():
+            if args.only and name not in args.only:
+                continue
+            print(f"training {name}: {recipe.relative_to(ROOT)} {' '.join(overrides)}", flush=True)
+            results[name] = fit_recipe(recipe, train_path, dev_path, runs_root / f"sst2_{name}",
+                                       overrides, verbose=args.verbose)
+            print(f"{name}: dev {results[name]['accuracy']:.4f} in {results[name]['seconds']:.1f}s",
+                  flush=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print()
+    print(format_table(baseline, results))
+    print(f"\ntotal wall time {time.monotonic() - wall:.1f}s on {os.cpu_count()} CPU core(s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Smoke tests of bench/sst2.py's pieces: TSV reading, the TF-IDF baseline, the table."""
+
+import importlib.util
+import pathlib
+
+import pytest
+
+BENCH = pathlib.Path(__file__).resolve().parents[1] / "bench" / "sst2.py"
+
+
+@pytest.fixture(scope="module")
+def sst2():
+    spec = importlib.util.spec_from_file_location("bench_sst2", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _tiny_corpus():
+    good = ["good", "great", "fine", "superb", "lovely"]
+    bad = ["bad", "awful", "dull", "boring", "weak"]
+    texts, labels = [], []
+    for i in range(30):
+        texts.append(f"the film was {good[i % 5]} and {good[(i + 2) % 5]}")
+        labels.append(1)
+        texts.append(f"the film was {bad[i % 5]} and {bad[(i + 3) % 5]}")
+        labels.append(0)
+    return texts, labels
+
+
+def test_read_tsv_strips_the_trailing_space_and_parses_labels(sst2, tmp_path):
+    path = tmp_path / "tiny.tsv"
+    path.write_text('sentence\tlabel\nit \'s a "charming" film \t1\nnot good \t0\n', encoding="utf-8")
+    texts, labels = sst2.read_tsv(path)
+    assert texts == ['it \'s a "charming" film', "not good"]
+    assert labels == [1, 0]
+
+
+def test_read_tsv_rejects_a_wrong_header_and_a_short_row(sst2, tmp_path):
+    bad_header = tmp_path / "header.tsv"
+    bad_header.write_text("text\tlabel\nfine\t1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="sentence<TAB>label"):
+        sst2.read_tsv(bad_header)
+    short = tmp_path / "short.tsv"
+    short.write_text("sentence\tlabel\nfine\t1\nno label here\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 3"):
+        sst2.read_tsv(short)
+
+
+def test_baseline_picks_c_on_held_out_train_and_scores_eval(sst2):
+    texts, labels = _tiny_corpus()
+    eval_texts = ["a superb and lovely film", "a dull and boring film", "great", "awful"]
+    eval_labels = [1, 0, 1, 0]
+    result = sst2.tfidf_baseline(texts, labels, eval_texts, eval_labels, cs=(0.01, 10.0), held_out=0.2)
+    assert set(result["held_out_by_c"]) == {0.01, 10.0}
+    assert result["C"] in (0.01, 10.0)
+    assert result["held_out_accuracy"] == result["held_out_by_c"][result["C"]]
+    # Separable by single words: the chosen model gets every evaluation text right.
+    assert result["accuracy"] == 1.0
+    assert result["seconds"] >= 0
+
+
+def test_baseline_needs_a_c(sst2):
+    texts, labels = _tiny_corpus()
+    with pytest.raises(ValueError, match="cs="):
+        sst2.tfidf_baseline(texts, labels, texts, labels, cs=())
+
+
+def test_table_reports_delta_and_target(sst2):
+    baseline = {"C": 32.0, "accuracy": 0.82, "seconds": 12.0}
+    results = {
+        "bilstm": {"accuracy": 0.8417, "last_epoch_accuracy": 0.835, "epochs": 3, "seconds": 300.0,
+                   "params": 1000},
+        "transformer": {"accuracy": 0.8165, "last_epoch_accuracy": 0.81, "epochs": 3, "seconds": 200.0,
+                        "params": 2000},
+    }
+    lines = sst2.format_table(baseline, results).splitlines()
+    assert len(lines) == 5
+    assert "tfidf+logreg (C=32)" in lines[2] and "0.8200" in lines[2]
+    bilstm = [cell.strip() for cell in lines[3].strip("|").split("|")]
+    assert bilstm[1:] == ["0.8417", "0.8350", "300.0", "+0.0217", "yes"]
+    transformer = [cell.strip() for cell in lines[4].strip("|").split("|")]
+    assert transformer[4:] == ["-0.0035", "no"]
+    no_base = sst2.format_table(None, {"bilstm": results["bilstm"]}).splitlines()
+    assert [cell.strip() for cell in no_base[2].strip("|").split("|")][4:] == ["n/a", "yes"]
+
+
+def test_real_sst2_files_read_with_glue_counts(sst2, shared_data):
+    texts, labels = sst2.read_tsv(shared_data / "sentiment" / "sst2_dev.tsv")
+    assert len(texts) == 872
+    assert (labels.count(1), labels.count(0)) == (444, 428)
+    assert all(t == t.strip() and t for t in texts)
