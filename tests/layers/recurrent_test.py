@@ -20,7 +20,8 @@ KINDS = {
 }
 # Loop variants of seqkit's layer that must all agree with Keras.
 VARIANTS = {
-    "scan": {},
+    "while": {},  # the default loop
+    "scan": {"_loop": "scan"},
     "unroll": {"unroll": True},
     "hoisted": {"input_projection": "hoisted"},
 }
@@ -43,9 +44,13 @@ def _mask(steps=STEPS):
     return mask
 
 
-def _pair(kind, variant="scan", **flags):
+def _pair(kind, variant="while", **flags):
     ours_cls, theirs_cls, cell_kwargs = KINDS[kind]
-    ours = ours_cls(UNITS, **cell_kwargs, **VARIANTS[variant], **flags)
+    options = dict(VARIANTS[variant])
+    loop = options.pop("_loop", None)
+    ours = ours_cls(UNITS, **cell_kwargs, **options, **flags)
+    if loop is not None:
+        ours._loop = loop
     theirs = theirs_cls(UNITS, **cell_kwargs, **flags)
     ours.build((None, STEPS, FEATURES))
     theirs.build((None, STEPS, FEATURES))
@@ -95,7 +100,7 @@ def test_weights_copy_back_to_keras(kind):
 
 
 @pytest.mark.parametrize("kind", ["simple_rnn", "lstm", "gru"])
-@pytest.mark.parametrize("variant", ["scan", "unroll"])
+@pytest.mark.parametrize("variant", ["while", "scan", "unroll"])
 def test_appending_padding_changes_no_real_output(kind, variant):
     ours, _ = _pair(kind, variant, return_sequences=True, return_state=True)
     x = _inputs(3)
