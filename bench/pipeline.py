@@ -58,10 +58,10 @@ def main():
     ]
     print()
     print(f"{'pipeline':<16}{'examples/s':>12}{'tokens/s':>12}{'train ex/s':>12}{'ratio':>8}  target >= 10x")
-    for name, ex_s, tok_s, train_s in results:
+    for name, ex_s, tok_s, train_s, used in results:
         ratio = ex_s / train_s
         verdict = "ok" if ratio >= 10 else "BELOW TARGET"
-        print(f"{name:<16}{ex_s:>12,.0f}{tok_s:>12,.0f}{train_s:>12,.0f}{ratio:>7.1f}x  {verdict}")
+        print(f"{name:<16}{ex_s:>12,.0f}{tok_s:>12,.0f}{train_s:>12,.0f}{ratio:>7.1f}x  {verdict}  [{used}]")
     return 0
 
 
@@ -195,7 +195,7 @@ def _classification(tf, path, limit, steps, layers):
     used, model = _consumer(tokenizer.vocabulary_size, 2, layers, False, batches)
     train = _measure_training(model, batches)
     print(f"  BiLSTM train step ({used}): {train:,.0f} examples/s over {len(batches)} batches")
-    return "classification", examples / seconds, tokens / seconds, train
+    return "classification", examples / seconds, tokens / seconds, train, used
 
 
 def _translation(tf, path, limit, steps, layers):
@@ -240,7 +240,7 @@ def _translation(tf, path, limit, steps, layers):
     used, model = _consumer(vocab, vocab, layers, True, batches)
     train = _measure_training(model, batches)
     print(f"  BiLSTM train step ({used}): {train:,.0f} examples/s over {len(batches)} batches")
-    return "translation", examples / seconds, tokens / seconds, train
+    return "translation", examples / seconds, tokens / seconds, train, used
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import tensorflow as tf
 
 from seqkit.data import make_label_lookup
@@ -64,3 +65,13 @@ def test_sst2_and_spa_eng_lines(shared_data, make_tokenizer):
     pairs = read_parallel_text(shared_data / "translation" / "spa-eng" / "spa.txt", validate=False).take(1)
     (inputs, target), = list(pairs.apply(teacher_forcing(tok, spa)).as_numpy_iterator())
     assert inputs["decoder_inputs"].tolist() == [2, 5] and target.tolist() == [5, 3]
+
+
+def test_with_the_seqkit_word_tokenizer_matches_a_direct_call():
+    tokenizers = pytest.importorskip("seqkit.tokenizers")
+    tok = tokenizers.get_tokenizer("word").adapt(["a good film", "a bad film"])
+    texts = ["A good film!", "bad", ""]
+    ds = tf.data.Dataset.from_tensor_slices({"text": texts, "label": ["1", "0", "1"]})
+    out = [x.tolist() for x, _ in ds.apply(to_many_to_one(tok, None, chunk_size=2)).as_numpy_iterator()]
+    assert out == [tok(t).numpy().tolist() for t in texts]
+    assert out[1] == [tok.token_to_id("bad")]
