@@ -225,10 +225,20 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
         run_dir_lib.write_text(run.config, config.to_yaml())
         task.save_assets(preprocessing, run.assets)
 
-    train_ds = task.make_dataset(config, train_examples, preprocessing, training=True)
-    validation_ds = None
+    import tensorflow as tf
+
+    def batches(examples, training):
+        # The CSV readers and the split filter leave the size unknown; telling
+        # tf.data lets Keras show a full progress bar from the first epoch.
+        count = _count(examples)
+        dataset = task.make_dataset(config, examples, preprocessing, training=training)
+        steps = math.ceil(count / config.train.batch_size)
+        return dataset.apply(tf.data.experimental.assert_cardinality(steps)), count
+
+    train_ds, train_count = batches(train_examples, training=True)
+    validation_ds, validation_count = None, 0
     if validation_examples is not None:
-        validation_ds = task.make_dataset(config, validation_examples, preprocessing, training=False)
+        validation_ds, validation_count = batches(validation_examples, training=False)
     monitor = config.train.monitor
     if validation_ds is None and monitor.startswith("val_"):
         monitor = monitor[len("val_"):]
@@ -248,6 +258,7 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
         validation_data=validation_ds,
         epochs=config.train.epochs,
         callbacks=_callbacks(run, monitor, config.train, resume, callbacks) + [EpochStart()],
+        shuffle=False,  # the dataset shuffles itself, with the configured seed
         verbose=verbose,
     )
 
@@ -278,8 +289,8 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
         history=history,
         metrics=metrics,
         probes=probes,
-        train_examples=_count(train_examples),
-        validation_examples=_count(validation_examples) if validation_examples is not None else 0,
+        train_examples=train_count,
+        validation_examples=validation_count,
     )
 
 

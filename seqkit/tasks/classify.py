@@ -505,9 +505,6 @@ class ClassifyTask(Task):
     # ---- evaluation and prediction
 
     def evaluate(self, run, path, plots_dir=None, title=None):
-        from seqkit import metrics
-        from seqkit import plots
-
         self.validate_data(run.config, {"evaluation": path}, labels=run.labels)
         preprocessing = Preprocessing(tokenizer=run.tokenizer, labels=run.labels)
         dataset = self.make_dataset(run.config, self.read_split(run.config, path), preprocessing, training=False)
