@@ -42,9 +42,11 @@ def read_csv(
             when `header=False`.
         dtypes: dict or None. `{column: tf.DType}` for columns parsed as numbers
             (float or int); other columns are `tf.string`.
-        na_value: str or None. A field value meaning "missing" (such as `"NA"`)
-            in numeric columns: it reads as NaN in float columns. Empty float
-            fields read as NaN too.
+        na_value: str or None. A field value meaning "missing" (such as
+            `"NA"`): it reads as NaN in float columns. It applies to every
+            selected column (`tf.data.experimental.CsvDataset` has one
+            setting), so string columns read it as `""`; select only the
+            columns that need it. Empty float fields read as NaN too.
 
     Returns:
         `tf.data.Dataset` of `{column: scalar tensor}`.
