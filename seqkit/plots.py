@@ -25,6 +25,8 @@ def plot_history(history, path):
     share a panel. Returns the path written.
     """
     plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
     names = [k for k in history if not k.startswith("val_") and k not in ("epoch", "learning_rate")]
     if not names:
         names = [k for k in history if k != "epoch"]
@@ -37,6 +39,7 @@ def plot_history(history, path):
             val = history[f"val_{name}"]
             ax.plot(np.arange(1, len(val) + 1), val, marker="o", label=f"validation {name}")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(name)
         ax.grid(alpha=0.3)
         ax.legend()
