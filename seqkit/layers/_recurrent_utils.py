@@ -1,13 +1,17 @@
 """The time loop shared by seqkit's recurrent layers (keras.ops only).
 
 Private: `Recurrent` and `Bidirectional` call `run_over_time`; nothing else
-should. One function, three loop strategies:
+should. One function, three loop strategies (`Recurrent`'s docstring has
+the measurements that chose the default):
 
+- `"while"` (default): `keras.ops.while_loop` bounded by
+  `maximum_iterations`, which TensorFlow needs to XLA-compile the gradient,
 - `"scan"`: `keras.ops.scan` over time-major inputs (a `tf.while_loop` over
   TensorArrays on TensorFlow, `lax.scan` on JAX),
 - `"unroll"`: a Python loop over the static time steps (a straight-line
   graph; needs a known sequence length),
-- and the choice of what each step receives, decided by the caller.
+and the choice of what each step receives (x_t or the hoisted x_t W),
+decided by the caller.
 """
 
 from keras import ops
@@ -23,7 +27,7 @@ def run_over_time(
     unroll=False,
     return_sequences=False,
     zero_output_for_mask=False,
-    loop="scan",
+    loop="while",
 ):
     """Runs `step(x_t, states) -> (output, new_states)` over axis 1 of `inputs`.
 

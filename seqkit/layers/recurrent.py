@@ -29,18 +29,21 @@ class Recurrent(keras.layers.Layer):
     "per_step"` (the default) each step computes x_t W + h_{t-1} U. With
     `"hoisted"` the layer computes X W for all steps in one large matrix
     product before the loop and each step only adds h_{t-1} U. Measured on
-    the project's 2-core CPU (TensorFlow backend, batch 64, 100 steps, 128
-    inputs, 256 units, median ms per training step, interleaved runs,
-    `python bench/layers.py --hoist`), hoisting was SLOWER: see the
-    `HOIST_MEASUREMENT` note below for the figures. The projected tensor
-    `(batch, time, 4 * units)` is 8x larger than the inputs; slicing it per
-    step and keeping it for the backward pass costs more memory traffic than
-    the one big product saves, so per-step is the default.
+    the project's 2-core CPU (TensorFlow backend, LSTM, batch 64, 100
+    steps, 128 inputs, 256 units, median ms per train / inference step,
+    interleaved in one run, `python bench/layers.py --kinds lstm --hoist`):
+    per-step 456 / 76, hoisted 1515 / 216; with jit_compile per-step 613 /
+    66, hoisted 812 / 335 (keras.layers.LSTM in the same run: 670 / 119).
+    Hoisting was 1.3-3.3x SLOWER: the projected tensor
+    `(batch, time, 4 * units)` is 8x larger than the inputs, and reading it
+    per step (and accumulating its gradient) costs more memory traffic than
+    the one big product saves. So per-step is the default.
 
     Loop. `unroll=False` (default) runs `keras.ops.while_loop` with
     `maximum_iterations` set to the sequence length, reading x_t by index and
-    carrying the states (outputs go into a preallocated buffer when
-    returning sequences). Measured against the alternatives (LSTM, same
+    carrying the states; when returning sequences it runs `keras.ops.scan`
+    instead (the while loop's buffer update has no gradient on TensorFlow).
+    Measured against the alternatives (LSTM, same
     shape and machine, `python bench/layers.py --kinds lstm --loops`,
     median ms, train / infer, the machine heavily shared so only the ratios
     within a run mean anything): keras.layers.LSTM 629 / 93, with jit 615 /
@@ -48,7 +51,9 @@ class Recurrent(keras.layers.Layer):
     405 / 128, while + jit 1052 / 237, unroll + jit 25159 / 295. The while
     loop is the fastest, and unlike `keras.ops.scan` (a `tf.while_loop`
     without an iteration bound on TensorFlow) its gradient also compiles
-    under XLA (`jit_compile=True`). `unroll=True` writes the steps out as a
+    under XLA (`jit_compile=True`) -- on TensorFlow, a layer with
+    `return_sequences=True` cannot yet be trained under XLA (use
+    `unroll=True` there). `unroll=True` writes the steps out as a
     straight-line graph instead (needs a static length; slower here and very
     slow to compile under XLA, but available for short sequences).
 
@@ -143,7 +148,16 @@ class Recurrent(keras.layers.Layer):
         self.zero_output_for_mask = zero_output_for_mask
         self.input_projection = input_projection
         self.supports_masking = True
-        self._loop = "while"  # see "Loop" in the docstring
+        self._loop = "auto"  # see "Loop" in the docstring
+
+    def _resolve_loop(self):
+        # "auto": the while loop, except when returning sequences: its output
+        # buffer update (`ops.slice_update`) has no gradient on TensorFlow,
+        # so sequences come from `ops.scan` (differentiable everywhere, but
+        # not XLA-compilable for training on TensorFlow).
+        if self._loop != "auto":
+            return self._loop
+        return "scan" if self.return_sequences else "while"
 
     @property
     def state_sizes(self):
@@ -204,7 +218,7 @@ class Recurrent(keras.layers.Layer):
             unroll=self.unroll,
             return_sequences=self.return_sequences,
             zero_output_for_mask=self.zero_output_for_mask,
-            loop=self._loop,
+            loop=self._resolve_loop(),
         )
         output = outputs if self.return_sequences else last_output
         if self.return_state:

@@ -20,7 +20,8 @@ KINDS = {
 }
 # Loop variants of seqkit's layer that must all agree with Keras.
 VARIANTS = {
-    "while": {},  # the default loop
+    "auto": {},  # the default: while, or scan when returning sequences
+    "while": {"_loop": "while"},
     "scan": {"_loop": "scan"},
     "unroll": {"unroll": True},
     "hoisted": {"input_projection": "hoisted"},
@@ -44,7 +45,7 @@ def _mask(steps=STEPS):
     return mask
 
 
-def _pair(kind, variant="while", **flags):
+def _pair(kind, variant="auto", **flags):
     ours_cls, theirs_cls, cell_kwargs = KINDS[kind]
     options = dict(VARIANTS[variant])
     loop = options.pop("_loop", None)
@@ -100,7 +101,7 @@ def test_weights_copy_back_to_keras(kind):
 
 
 @pytest.mark.parametrize("kind", ["simple_rnn", "lstm", "gru"])
-@pytest.mark.parametrize("variant", ["while", "scan", "unroll"])
+@pytest.mark.parametrize("variant", ["auto", "scan", "unroll"])
 def test_appending_padding_changes_no_real_output(kind, variant):
     ours, _ = _pair(kind, variant, return_sequences=True, return_state=True)
     x = _inputs(3)
@@ -126,17 +127,20 @@ def test_output_mask_follows_return_sequences():
 
 
 @pytest.mark.parametrize("kind", ["simple_rnn", "lstm", "gru"])
-def test_gradients_through_50_steps_are_finite_and_match_keras(kind):
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_gradients_through_50_steps_are_finite_and_match_keras(kind, return_sequences):
     # Backend-neutral gradient check: one SGD step with learning rate 1
     # changes each weight by minus its gradient; compare the changes.
     steps = 50
     ours_cls, theirs_cls, _ = KINDS[kind]
     rng = np.random.default_rng(4)
     x = rng.standard_normal((BATCH, steps, FEATURES)).astype("float32")
-    y = rng.standard_normal((BATCH, UNITS)).astype("float32")
+    y_shape = (BATCH, steps, UNITS) if return_sequences else (BATCH, UNITS)
+    y = rng.standard_normal(y_shape).astype("float32")
     models = []
     for cls in (ours_cls, theirs_cls):
-        model = keras.Sequential([keras.Input((steps, FEATURES)), cls(UNITS)])
+        layer = cls(UNITS, return_sequences=return_sequences)
+        model = keras.Sequential([keras.Input((steps, FEATURES)), layer])
         model.compile(optimizer=keras.optimizers.SGD(1.0), loss="mse", jit_compile=False)
         models.append(model)
     weights = [rng.standard_normal(w.shape).astype("float32") * 0.4 for w in models[1].get_weights()]
@@ -149,6 +153,27 @@ def test_gradients_through_50_steps_are_finite_and_match_keras(kind):
         assert np.all(np.isfinite(ours))
         assert np.abs(theirs).max() > 1e-6  # the check is not vacuous
         np.testing.assert_allclose(ours, theirs, atol=1e-5, rtol=1e-4)
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+def test_training_step_compiles_with_jit_and_matches_eager_graph(kind):
+    # The default loop must also work under XLA (jit_compile=True).
+    ours_cls = KINDS[kind][0]
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((BATCH, STEPS, FEATURES)).astype("float32")
+    y = rng.standard_normal((BATCH, UNITS)).astype("float32")
+    results = []
+    for jit in (False, True):
+        model = keras.Sequential([keras.Input((STEPS, FEATURES)), ours_cls(UNITS)])
+        model.compile(optimizer=keras.optimizers.SGD(0.5), loss="mse", jit_compile=jit)
+        if not results:
+            weights = model.get_weights()
+        model.set_weights(weights)
+        model.train_on_batch(x, y)
+        results.append(model.get_weights())
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+    assert any(np.abs(a - w).max() > 1e-4 for a, w in zip(results[1], weights))
 
 
 def test_any_keras_cell_runs_under_recurrent():
