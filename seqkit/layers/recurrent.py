@@ -41,8 +41,10 @@ class Recurrent(keras.layers.Layer):
 
     Loop. `unroll=False` (default) runs `keras.ops.while_loop` with
     `maximum_iterations` set to the sequence length, reading x_t by index and
-    carrying the states; when returning sequences it runs `keras.ops.scan`
-    instead (the while loop's buffer update has no gradient on TensorFlow).
+    carrying the states, on TensorFlow; when returning sequences, and on
+    JAX / torch, it runs `keras.ops.scan` (the while loop's buffer update
+    has no gradient on TensorFlow; `lax.while_loop` has no reverse-mode
+    gradient on JAX).
     Measured against the alternatives (LSTM, same
     shape and machine, `python bench/layers.py --kinds lstm --loops`,
     median ms, train / infer, the machine heavily shared so only the ratios
@@ -154,10 +156,14 @@ class Recurrent(keras.layers.Layer):
         # "auto": the while loop, except when returning sequences: its output
         # buffer update (`ops.slice_update`) has no gradient on TensorFlow,
         # so sequences come from `ops.scan` (differentiable everywhere, but
-        # not XLA-compilable for training on TensorFlow).
+        # not XLA-compilable for training on TensorFlow). On JAX and torch
+        # `ops.scan` always: `lax.while_loop` is not reverse-differentiable,
+        # while `lax.scan` is JAX's own loop for this.
         if self._loop != "auto":
             return self._loop
-        return "scan" if self.return_sequences else "while"
+        if keras.backend.backend() == "tensorflow" and not self.return_sequences:
+            return "while"
+        return "scan"
 
     @property
     def state_sizes(self):
