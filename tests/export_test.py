@@ -192,7 +192,7 @@ def run_in_fresh_process(version_dir, texts):
     """Calls an export's signature in a new interpreter importing only TensorFlow."""
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     done = subprocess.run(
-        [sys.executable, "-c", FRESH_PROCESS, str(version_dir), json.dumps(texts)],
+        [sys.executable, "-c", FRESH_PROCESS, str(pathlib.Path(version_dir).resolve()), json.dumps(texts)],
         capture_output=True,
         text=True,
         env=env,
