@@ -204,6 +204,19 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
             f"cannot resume: {run.config} is missing. Start the run without --resume"
         )
 
+    if resume:
+        try:
+            saved_config = config_lib.load_config([run.config])
+        except ConfigError as error:
+            raise RunDirError(f"cannot resume: {run.config} is corrupt ({error})") from error
+        for section in ("task", "tokenizer", "model"):
+            if getattr(saved_config, section) != getattr(config, section):
+                raise ConfigError(
+                    f"cannot resume {run.path} with a different '{section}' section than the one "
+                    f"it was trained with ({run.config}). Resume with the same config "
+                    "(only train.* and data files may change), or start a new run"
+                )
+
     splits = task.data_splits(config)
     if resume:
         saved = task.load_assets(config, run.assets)
@@ -221,8 +234,8 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
     if overwrite and run.path.exists():
         shutil.rmtree(run.path)
     run.make()
+    run_dir_lib.write_text(run.config, config.to_yaml())  # on resume: the changed train.*
     if not resume:
-        run_dir_lib.write_text(run.config, config.to_yaml())
         task.save_assets(preprocessing, run.assets)
 
     import tensorflow as tf

@@ -187,3 +187,10 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
         f.write("whole")
     assert target.read_text() == "whole"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+@pytest.mark.large
+def test_resume_refuses_a_different_model(trained):
+    config = load_config([trained.run.path / "config.yaml"], ["model.units=7"])
+    with pytest.raises(ConfigError, match="different 'model' section"):
+        runner.fit(config, run_dir=trained.run.path, resume=True, verbose=0)
