@@ -74,13 +74,16 @@ def test_unseen_label_names_file_line_and_column(files):
     assert "surprised" in str(info.value)
 
 
-def test_dataset_batches_are_padded_ids_and_one_hot_labels(files):
+@pytest.mark.parametrize("pooling,width", [("last", 4), ("mean", 8)])
+def test_dataset_batches_are_padded_ids_and_one_hot_labels(files, pooling, width):
     _, _, recipe = files
-    config, task, pre = prepared(recipe)
+    # A single recurrent layer with "last" pooling pads to the batch's longest
+    # row; encoders that return sequences pad to max_length (pads_to_max_length).
+    config, task, pre = prepared(recipe, f"model.pooling={pooling}")
     train, _ = task.split_training_data(config)
     ids, labels = next(iter(task.make_dataset(config, train, pre, training=False)))
     assert ids.dtype.name == "int32"
-    assert ids.shape == (2, 8)
+    assert ids.shape == (2, width)
     expected = pre.tokenizer.tokenize(np.array(["the film was good"]))[0].numpy()
     np.testing.assert_array_equal(ids[0, : len(expected)].numpy(), expected)
     assert (ids[0, len(expected):].numpy() == 0).all()
@@ -103,9 +106,10 @@ def test_each_encoder_builds_and_ignores_padding(files, encoder, pooling):
     np.testing.assert_allclose(a, b, atol=1e-5)
 
 
-def test_serving_module_matches_model_and_formats_columns(files):
+@pytest.mark.parametrize("encoder,pooling", [("lstm", "last"), ("gru", "max"), ("transformer", "mean")])
+def test_serving_module_matches_model_and_formats_columns(files, encoder, pooling):
     _, _, recipe = files
-    config, task, pre = prepared(recipe)
+    config, task, pre = prepared(recipe, f"model.encoder={encoder}", f"model.pooling={pooling}")
     model = task.build_model(config, pre)
     run = types.SimpleNamespace(config=config, model=model, tokenizer=pre.tokenizer, labels=pre.labels)
     module = task.serving_module(run)
