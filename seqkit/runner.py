@@ -20,9 +20,7 @@ from seqkit.errors import ConfigError
 from seqkit.errors import RunDirError
 from seqkit.run_dir import RunDir
 from seqkit.run_dir import atomic_path
-from seqkit.run_dir import atomic_write
 from seqkit.tasks import get_task
-from seqkit.tasks.base import Preprocessing
 
 
 @dataclasses.dataclass

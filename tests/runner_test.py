@@ -1,7 +1,6 @@
 """seqkit.runner: fit into a run directory, resume, load_run errors, evaluate."""
 
 import json
-import pathlib
 
 import keras
 import numpy as np

@@ -1,6 +1,5 @@
 """`seqkit fit` through click's CliRunner: exit codes, files written, error messages."""
 
-import pathlib
 
 import numpy as np
 import pytest

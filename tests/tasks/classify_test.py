@@ -7,7 +7,6 @@ import pytest
 
 from seqkit.config import load_config
 from seqkit.errors import DataError
-from seqkit.tasks.base import Preprocessing
 from seqkit.tasks.classify import ENCODERS
 from seqkit.tasks.classify import ClassifyTask
 
