@@ -69,8 +69,13 @@ class Task:
         """
         raise NotImplementedError
 
-    def prepare(self, config, train_dataset):
-        """Builds a `Preprocessing` from the training examples."""
+    def data_splits(self, config):
+        """{split name: path} of the data files the config names."""
+        raise NotImplementedError
+
+    def prepare(self, config, train_dataset, labels):
+        """Builds a `Preprocessing` from the training examples (and the labels
+        `validate_data` found)."""
         raise NotImplementedError
 
     def save_assets(self, preprocessing, assets_dir):
@@ -99,8 +104,12 @@ class Task:
         """Returns dict(loss=..., metrics=[...]) for `model.compile`."""
         raise NotImplementedError
 
-    def evaluate(self, run, path, plots_dir=None):
+    def evaluate(self, run, path, plots_dir=None, title=None):
         """Returns a JSON-able dict of metrics of `run` on the labelled file `path`."""
+        raise NotImplementedError
+
+    def evaluate_dataset(self, run, dataset, plots_dir=None, title="validation"):
+        """Like `evaluate`, over a dataset from `make_dataset`."""
         raise NotImplementedError
 
     def predict(self, run, inputs):
@@ -115,6 +124,6 @@ class Task:
         """The CSV columns `seqkit score` feeds to the serving function."""
         raise NotImplementedError
 
-    def format_predictions(self, outputs):
+    def format_predictions(self, outputs, class_names=None):
         """Turns serving outputs (dict of NumPy arrays) into CSV columns to append."""
         raise NotImplementedError
