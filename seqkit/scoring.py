@@ -3,7 +3,9 @@
 `score_csv` streams the input: it reads a chunk of rows with the `csv` module,
 runs the serving function over fixed-size batches of that chunk and appends
 the chunk, with every input column and the prediction columns, to a temporary
-output file. Memory depends on the chunk size, never on the file size. The
+output file. The model scores one chunk in a worker thread while the main
+thread writes the previous chunk and parses the next, so at most two chunks
+are held: memory depends on the chunk size, never on the file size. The
 output (and the reject file) replace their destinations only when every row
 has been read, so a failed run leaves nothing that looks complete.
 
@@ -14,6 +16,7 @@ line and column; with `on_error="skip"` each is written, with its line number
 and the reason, to the reject file and scoring goes on.
 """
 
+import concurrent.futures
 import csv
 import dataclasses
 import os
@@ -337,6 +340,30 @@ def score_csv(
                 reject_file = open(temp_reject, "w", newline="", encoding="utf-8")
                 reject_writer = csv.writer(reject_file)
                 reject_writer.writerow(REJECT_COLUMNS)
+            # The model scores chunk N in a worker thread (TensorFlow releases
+            # the GIL) while this thread writes chunk N-1 and parses chunk N+1;
+            # at most two chunks are in flight, so memory stays bounded.
+            executor = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+            pending = None
+            last_report = [None]
+
+            def report(bytes_read):
+                state = ScoreProgress(rows, rejected, bytes_read, reader.total_bytes)
+                if progress is not None and state != last_report[0]:
+                    last_report[0] = state
+                    progress(state)
+
+            def finish(pending):
+                nonlocal columns, rows
+                chunk, future, bytes_read = pending
+                predictions = future.result()
+                if columns is None:
+                    columns = _output_columns(header, predictions, input_path)
+                    writer.writerow(columns)
+                _write_rows(writer, chunk, predictions)
+                rows += len(chunk)
+                report(bytes_read)
+
             try:
                 for chunk, bad in reader.chunks(chunk_size, header, text_index):
                     if bad:
@@ -350,17 +377,20 @@ def score_csv(
                             )
                         reject_writer.writerows(b[:3] for b in bad)
                         rejected += len(bad)
-                    if chunk:
-                        texts = [record[text_index] for record in chunk]
-                        predictions = scorer.predict(texts, batch_size=batch_size)
-                        if columns is None:
-                            columns = _output_columns(header, predictions, input_path)
-                            writer.writerow(columns)
-                        _write_rows(writer, chunk, predictions)
-                        rows += len(chunk)
-                    if progress is not None:
-                        progress(ScoreProgress(rows, rejected, reader.bytes_read, reader.total_bytes))
+                    if not chunk:
+                        continue
+                    texts = [record[text_index] for record in chunk]
+                    future = executor.submit(scorer.predict, texts, batch_size)
+                    if pending is not None:
+                        finish(pending)
+                    pending = (chunk, future, reader.bytes_read)
+                if pending is not None:
+                    finish(pending)
+                    pending = None
+                # Rows rejected after the last chunk, and the bytes they took.
+                report(reader.bytes_read)
             finally:
+                executor.shutdown(wait=True, cancel_futures=True)
                 if reject_writer is not None:
                     reject_file.close()
             if columns is None:
