@@ -126,17 +126,26 @@ def run_over_time(
         outputs = ops.transpose(buffer, (1, 0, 2)) if return_sequences else None
         return last_output, outputs, final_states
 
+    # The mask travels as one extra channel of the inputs, so the scan runs
+    # over a single tensor: on TensorFlow, keras' `ops.scan` over several
+    # tensors fails when the time axis has no static size
+    # (`assert_is_compatible_with` on a None dimension), which is the normal
+    # case for batches padded to their longest row.
+    if ms is not None:
+        xs = ops.concatenate([xs, ops.cast(ms, xs.dtype)], axis=-1)
+
     def scan_fn(carry, x):
         prev_output, states = carry[0], list(carry[1:])
-        x_t, m_t = x if ms is not None else (x, None)
+        if ms is not None:
+            x_t, m_t = x[..., :-1], x[..., -1:] > 0.5
+        else:
+            x_t, m_t = x, None
         output, states = masked_step(x_t, m_t, prev_output, states)
         new_carry = (output, *states)
         # On TensorFlow, keras' scan expects `ys` shaped like the carry.
         return new_carry, (new_carry if return_sequences else None)
 
-    carry, ys = ops.scan(
-        scan_fn, (zeros, *initial_states), (xs, ms) if ms is not None else xs
-    )
+    carry, ys = ops.scan(scan_fn, (zeros, *initial_states), xs)
     last_output, final_states = carry[0], list(carry[1 : 1 + n_states])
     outputs = ops.transpose(ys[0], (1, 0, 2)) if return_sequences else None
     return last_output, outputs, final_states

@@ -25,23 +25,6 @@ from seqkit.tasks.base import Task
 LABELS_FILE = "labels.txt"
 
 
-
-def pads_to_max_length(config):
-    """Whether batches are padded to exactly `tokenizer.max_length` (else to their longest row).
-
-    seqkit's recurrent layers scan over (inputs, mask) when they return
-    sequences, and on TensorFlow keras' `ops.scan` fails when the time axis is
-    unknown and it scans more than one tensor (keras/src/backend/tensorflow/
-    core.py calls `assert_is_compatible_with` on a None dimension). A fixed
-    length gives the graph a static time axis. Masking makes the outputs equal
-    either way; only the work differs. Training and the serving graph follow
-    the same rule.
-    """
-    model = config.model
-    returns_sequences = model.num_layers > 1 or model.pooling != "last"
-    return model.encoder != "transformer" and returns_sequences
-
-
 # --------------------------------------------------------------------------
 # Config sections (the task's defaults)
 
@@ -272,14 +255,14 @@ def _embed(config, token_ids, vocabulary_size):
 # Serving
 
 
-def make_serving_module(tokenizer, model, labels, max_length, pad_id=0, fixed_length=False):
+def make_serving_module(tokenizer, model, labels, max_length, pad_id=0):
     """A `tf.Module` whose `serve(text)` runs raw strings to class probabilities in-graph.
 
     `serve` takes `tf.string [N]` (signature name "text") and returns
     {"label": tf.string [N], "probabilities": tf.float32 [N, C],
     "class_names": tf.string [N, C]}. Tokenization keeps the first
-    `max_length` tokens and pads with `pad_id` (to exactly `max_length` when
-    `fixed_length`), as in training.
+    `max_length` tokens and pads with `pad_id` to the longest row, as in
+    training.
     """
     import tensorflow as tf
 
@@ -293,12 +276,11 @@ def make_serving_module(tokenizer, model, labels, max_length, pad_id=0, fixed_le
             self.class_names = tf.Variable(list(labels), dtype=tf.string, trainable=False, name="class_names")
             self.max_length = int(max_length)
             self.pad_id = int(pad_id)
-            self.fixed_length = bool(fixed_length)
 
         @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="text")])
         def serve(self, text):
             ids = self.tokenizer.tokenize(text)
-            dense = _pad_ids(ids, self.max_length, self.pad_id, self.fixed_length)
+            dense = _pad_ids(ids, self.max_length, self.pad_id)
             probabilities = tf.cast(self.model(dense, training=False), tf.float32)
             index = tf.argmax(probabilities, axis=-1, output_type=tf.int32)
             batch = tf.shape(text)[0]
@@ -312,16 +294,13 @@ def make_serving_module(tokenizer, model, labels, max_length, pad_id=0, fixed_le
     return ClassifierServing()
 
 
-def _pad_ids(ids, max_length, pad_id, fixed_length):
-    """Ragged [B, (T)] ids -> dense int32 [B, max_length] when `fixed_length`,
-    else [B, max(1, min(T_max, max_length))]."""
+def _pad_ids(ids, max_length, pad_id):
+    """Ragged [B, (T)] ids -> dense int32 [B, max(1, min(T_max, max_length))]."""
     import tensorflow as tf
 
     if not isinstance(ids, tf.RaggedTensor):
         ids = tf.RaggedTensor.from_tensor(ids, padding=pad_id)
     ids = tf.cast(ids[:, :max_length], tf.int32)
-    if fixed_length:
-        return ids.to_tensor(default_value=pad_id, shape=[None, max_length])
     dense = ids.to_tensor(default_value=pad_id)
     width = tf.maximum(tf.shape(dense)[1], 1)
     return tf.pad(dense, [[0, 0], [0, width - tf.shape(dense)[1]]], constant_values=pad_id)
@@ -481,10 +460,7 @@ class ClassifyTask(Task):
             lambda ids, label: (ids, tf.one_hot(label, num_classes)),
             num_parallel_calls=tf.data.AUTOTUNE,
         )
-        padded_shapes = None
-        if pads_to_max_length(config):
-            padded_shapes = ([config.tokenizer.max_length], [num_classes])
-        batched = dataset.apply(data.padded_batch(config.train.batch_size, padded_shapes=padded_shapes))
+        batched = dataset.apply(data.padded_batch(config.train.batch_size))
         return batched.apply(data.prefetch())
 
     # ---- model
@@ -576,7 +552,6 @@ class ClassifyTask(Task):
         return make_serving_module(
             run.tokenizer, run.model, run.labels, run.config.tokenizer.max_length,
             pad_id=int(getattr(run.tokenizer, "pad_id", 0)),
-            fixed_length=pads_to_max_length(run.config),
         )
 
     def input_columns(self, config):
