@@ -48,6 +48,7 @@ def test_read_tsv_rejects_a_wrong_header_and_a_short_row(sst2, tmp_path):
 
 
 def test_baseline_picks_c_on_held_out_train_and_scores_eval(sst2):
+    pytest.importorskip("sklearn")
     texts, labels = _tiny_corpus()
     eval_texts = ["a superb and lovely film", "a dull and boring film", "great", "awful"]
     eval_labels = [1, 0, 1, 0]
@@ -61,6 +62,7 @@ def test_baseline_picks_c_on_held_out_train_and_scores_eval(sst2):
 
 
 def test_baseline_needs_a_c(sst2):
+    pytest.importorskip("sklearn")
     texts, labels = _tiny_corpus()
     with pytest.raises(ValueError, match="cs="):
         sst2.tfidf_baseline(texts, labels, texts, labels, cs=())
