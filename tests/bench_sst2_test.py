@@ -92,3 +92,10 @@ def test_real_sst2_files_read_with_glue_counts(sst2, shared_data):
     assert len(texts) == 872
     assert (labels.count(1), labels.count(0)) == (444, 428)
     assert all(t == t.strip() and t for t in texts)
+
+
+def test_bench_skips_cleanly_without_the_shared_data(sst2, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(sst2, "DATA_DIR", tmp_path / "missing")
+    assert sst2.main([]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("sst2 bench skipped:") and "sst2_train.tsv" in out
