@@ -5,9 +5,15 @@ the config, makes one `seqkit.runner` call and echoes a summary. TensorFlow is
 imported inside the commands, so `seqkit --help` answers at once.
 """
 
+import os
+
 import click
 
 from seqkit import __version__
+
+# TensorFlow's C++ start-up chatter (oneDNN, CUDA probing, CPU features) says
+# nothing a seqkit user can act on; a user who wants it sets the variable.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -6,14 +6,27 @@ import click
 
 from seqkit.errors import ConfigError
 from seqkit.errors import DataError
+from seqkit.errors import RunDirError
 from seqkit.errors import SeqkitError
+
+
+class InputError(click.ClickException):
+    """A mistake in what the user gave seqkit: one line on stderr, exit code 2.
+
+    `click.UsageError` has the same exit code but prints the command's usage
+    block first; a bad data file or a corrupt run directory is not a misuse of
+    the command line, so the message stands alone.
+    """
+
+    exit_code = 2
 
 
 def handle_errors(command):
     """Turns seqkit's own errors into Click errors with the right exit code.
 
-    `ConfigError` and `DataError` are the user's to fix: they become
-    `click.UsageError` (exit code 2). Any other `SeqkitError` becomes a
+    `ConfigError`, `DataError` and `RunDirError` are the user's to fix (a bad
+    recipe, bad data, a missing or corrupt run directory): they exit with code
+    2 and a one-line message. Any other `SeqkitError` becomes a
     `click.ClickException` (exit code 1). Anything else keeps its traceback.
     """
 
@@ -21,8 +34,8 @@ def handle_errors(command):
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except (ConfigError, DataError) as error:
-            raise click.UsageError(str(error)) from error
+        except (ConfigError, DataError, RunDirError) as error:
+            raise InputError(str(error)) from error
         except SeqkitError as error:
             raise click.ClickException(str(error)) from error
 

@@ -66,16 +66,16 @@ def test_unseen_label_names_file_line_and_column(run_dir, tmp_path):
 
 
 @pytest.mark.large
-def test_corrupt_run_dir_exits_1(run_dir, tmp_path):
+def test_corrupt_run_dir_exits_2(run_dir, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(run_dir, copy)
     (copy / "model.keras").write_bytes(b"\x00garbage")
     result = invoke("evaluate", copy)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "model.keras" in result.output and "corrupt" in result.output
 
 
-def test_missing_run_dir_exits_1(tmp_path):
+def test_missing_run_dir_exits_2(tmp_path):
     result = invoke("evaluate", tmp_path / "none")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "does not exist" in result.output and "seqkit fit" in result.output

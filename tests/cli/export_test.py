@@ -74,10 +74,10 @@ def test_export_requires_out(tmp_path):
 
 
 def test_export_of_a_directory_that_is_not_a_run(tmp_path):
-    # The real load_run: a directory without config.yaml is a RunDirError (exit 1).
+    # The real load_run: a directory without config.yaml is a RunDirError (exit 2).
     (tmp_path / "empty").mkdir()
     result = CliRunner().invoke(main, ["export", str(tmp_path / "empty"), "--out", str(tmp_path / "s")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "config.yaml is missing" in result.output
     assert result.output.count("\n") == 1
     assert not (tmp_path / "s").exists()

@@ -50,7 +50,7 @@ def test_incomplete_run_dir_says_how_to_fix(trained, tmp_path):
     shutil.copytree(trained.path, copy)
     (copy / "model.keras").unlink()
     result = invoke("predict", copy, "x")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "model.keras is missing" in result.output and "--resume" in result.output
 
 
