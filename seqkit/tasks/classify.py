@@ -77,6 +77,10 @@ class TokenizerConfig:
         max_length: longer inputs keep their first `max_length` tokens, in
             training and in the exported model alike.
         lowercase: fold case before splitting (word, wordpiece).
+        punctuation: "split" (each punctuation mark is a token), "strip"
+            (dropped) or "keep" (left attached: split on whitespace only, right
+            for text that is already tokenized, such as SST-2's "does n't").
+            Word and wordpiece only.
     """
 
     kind: str = "word"
@@ -84,9 +88,13 @@ class TokenizerConfig:
     min_frequency: int = 1
     max_length: int = 64
     lowercase: bool = True
+    punctuation: str = "split"
 
     SECTION: ClassVar[str] = "tokenizer"
-    CHOICES: ClassVar[dict] = {"kind": _tokenizer_kinds}
+    CHOICES: ClassVar[dict] = {
+        "kind": _tokenizer_kinds,
+        "punctuation": lambda: ("split", "strip", "keep"),
+    }
 
     def __post_init__(self):
         config_lib.positive(self, "vocabulary_size", "min_frequency", "max_length")
@@ -157,6 +165,8 @@ def _make_tokenizer(tok_config):
     options = {}
     if tok_config.kind in ("word", "wordpiece", "char"):
         options["lowercase"] = tok_config.lowercase
+    if tok_config.kind in ("word", "wordpiece"):
+        options["punctuation"] = tok_config.punctuation
     return get_tokenizer(tok_config.kind, **options)
 
 
@@ -248,7 +258,9 @@ def _embed(config, token_ids, vocabulary_size):
     x = keras.layers.Embedding(
         vocabulary_size, model_config.embedding_dim, mask_zero=True, name="embedding"
     )(token_ids)
-    return layers.SinusoidalPositionEncoding(name="positions")(x)
+    # The encoding layer returns the encoding alone; the tokens carry it added.
+    positions = layers.SinusoidalPositionEncoding(name="positions")(x)
+    return keras.layers.Add(name="add_positions")([x, positions])
 
 
 # --------------------------------------------------------------------------

@@ -139,3 +139,27 @@ def test_assets_round_trip(files, tmp_path):
     loaded = task.load_assets(config, tmp_path / "assets")
     assert loaded.labels == pre.labels
     assert loaded.tokenizer.vocabulary == pre.tokenizer.vocabulary
+
+
+@pytest.mark.parametrize("positional", ["learned", "sinusoidal"])
+def test_transformer_output_depends_on_the_tokens(files, positional):
+    # Regression: sinusoidal positions once replaced the token embeddings, so
+    # every sequence of a given length got the same prediction.
+    _, _, recipe = files
+    config, task, pre = prepared(
+        recipe, "model.encoder=transformer", f"model.positional={positional}", "model.pooling=mean"
+    )
+    model = task.build_model(config, pre)
+    a = np.asarray(model(np.array([[5, 6, 7, 0]], dtype="int32")))
+    b = np.asarray(model(np.array([[8, 9, 10, 0]], dtype="int32")))
+    assert np.abs(a - b).max() > 1e-4
+    longer = np.asarray(model(np.array([[5, 6, 7, 0, 0, 0]], dtype="int32")))
+    np.testing.assert_allclose(a, longer, atol=1e-5)
+
+
+@pytest.mark.parametrize("punctuation,expected", [("split", 3), ("keep", 2)])
+def test_tokenizer_punctuation_setting_reaches_the_tokenizer(files, punctuation, expected):
+    _, _, recipe = files
+    config, task, pre = prepared(recipe, f"tokenizer.punctuation={punctuation}")
+    ids = pre.tokenizer.tokenize(np.array(["good, film"]))
+    assert ids.row_lengths().numpy().tolist() == [expected]
