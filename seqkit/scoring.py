@@ -264,6 +264,7 @@ def score_csv(
     chunk_size=DEFAULT_CHUNK_SIZE,
     batch_size=DEFAULT_BATCH_SIZE,
     progress=None,
+    text_column=None,
 ):
     """Scores every row of a CSV file and writes it with prediction columns.
 
@@ -282,6 +283,8 @@ def score_csv(
         batch_size: int. Rows per model call. Defaults to `512`.
         progress: callable or None. Called with a `ScoreProgress` after each
             chunk.
+        text_column: str or None. The input column holding the text, when it
+            is not named as in training. Defaults to the model's own column.
 
     Returns:
         `ScoreResult`.
@@ -316,15 +319,16 @@ def score_csv(
     started = time.perf_counter()
     reader = _CsvRecords(input_path)
     header = reader.header()
-    if scorer.text_column not in header:
+    text_column = text_column if text_column is not None else scorer.text_column
+    if text_column not in header:
         raise DataError(
-            f"no column '{scorer.text_column}'; the header has {header}. Rename the "
-            "column or set the task's text column in the config",
+            f"no column '{text_column}'; the header has {header}. Rename the "
+            "column or name it with --text-column",
             path=input_path,
             line=1,
-            column=scorer.text_column,
+            column=text_column,
         )
-    text_index = header.index(scorer.text_column)
+    text_index = header.index(text_column)
 
     output_path.parent.mkdir(parents=True, exist_ok=True)
     temp_output = _temp_name(output_path)

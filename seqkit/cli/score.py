@@ -28,14 +28,19 @@ from seqkit.cli.common import handle_errors
     "--chunk-size", type=click.IntRange(min=1), default=10_000, show_default=True,
     help="Rows read and written at a time (bounds memory).",
 )
+@click.option(
+    "--text-column", default=None, metavar="NAME",
+    help="The column holding the text. Defaults to the column the model was trained on.",
+)
 @handle_errors
-def command(source, input_path, output_path, on_error, reject_path, batch_size, chunk_size):
+def command(source, input_path, output_path, on_error, reject_path, batch_size, chunk_size, text_column):
     """Score INPUT.csv with SOURCE: a run directory or a `seqkit export` directory.
 
     \b
     Examples:
       seqkit score serving/sentiment reviews.csv --out scored.csv
       seqkit score runs/sentiment reviews.csv --out scored.csv --on-error skip
+      seqkit score serving/sentiment reviews.csv --out scored.csv --text-column review
     """
     import os
 
@@ -58,6 +63,7 @@ def command(source, input_path, output_path, on_error, reject_path, batch_size, 
             batch_size=batch_size,
             chunk_size=chunk_size,
             progress=progress,
+            text_column=text_column,
         )
     click.echo(
         f"Scored {result.rows} rows in {result.seconds:.1f}s "

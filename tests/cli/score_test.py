@@ -104,3 +104,20 @@ def test_missing_column_and_missing_files_exit_2(exported, tmp_path):
     assert result.exit_code == 2
     assert "'ignore' is not one of 'fail', 'skip'" in result.output
     assert not out.exists()
+
+
+def test_text_column_option_reads_another_column(exported, tmp_path):
+    # The stand-in model reads "review"; this file calls it "comment".
+    source = write(tmp_path / "in.csv", "comment,id\ngood fun,1\nawful boring,2\n")
+    out = tmp_path / "out.csv"
+    missing = CliRunner().invoke(main, ["score", str(exported), str(source), "--out", str(out)])
+    assert missing.exit_code == 2
+    assert "no column 'review'" in missing.output and "--text-column" in missing.output
+    assert not out.exists()
+    result = CliRunner().invoke(
+        main, ["score", str(exported), str(source), "--out", str(out), "--text-column", "comment"]
+    )
+    assert result.exit_code == 0, result.output
+    scored = rows(out)
+    assert scored[0][:3] == ["comment", "id", "predicted_label"]
+    assert len(scored) == 3
