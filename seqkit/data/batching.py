@@ -1,4 +1,4 @@
-"""Batching steps: seeded shuffle, padded batches, length buckets, token budgets.
+"""Batching steps: seeded shuffle, padded batches, length buckets, sorted windows, token budgets.
 
 Each function returns a `dataset -> dataset` function for `Dataset.apply`:
 
@@ -131,6 +131,63 @@ def batch_by_tokens(max_tokens, bucket_width=8, length_fn=None):
             reduce_func=lambda key, window: window.padded_batch(window_size(key)),
             window_size_func=window_size,
         )
+
+    return apply
+
+
+def length_sorted_batches(batch_size, window_batches=32, seed=None, length_fn=None):
+    """Padded batches of similar-length elements, with the usual number of batches.
+
+    Takes the elements `batch_size * window_batches` at a time (a window; shuffle
+    the elements beforehand), sorts each window by length (stable, so ties keep
+    their input order), cuts it into batches of `batch_size` padded with 0 /
+    `""` to each batch's own longest element, and shuffles the batches with
+    `seed`. Every window but the last holds a whole number of batches, so a
+    dataset of `n` elements gives exactly `ceil(n / batch_size)` batches, as
+    `padded_batch` does, while most padding goes away. Unlike
+    `bucket_by_length`, no batch is held back and the count is known ahead.
+
+    Args:
+        batch_size: int.
+        window_batches: int. Batches per sorting window; 1 only sorts inside
+            each batch (no saving). Defaults to `32`.
+        seed: int or None. Seeds the order of the batches (one new order per
+            epoch, the sequence fixed by the seed); None leaves the batches in
+            length order within each window, unshuffled.
+        length_fn: callable or None. As in `bucket_by_length`.
+    """
+    _check_positive(batch_size=batch_size, window_batches=window_batches)
+    if seed is not None and not isinstance(seed, int):
+        raise ValueError(f"`seed` must be an int or None. Received: seed={seed!r}")
+    length_fn = length_fn if length_fn is not None else sequence_length
+    window = batch_size * window_batches
+
+    def with_length(*element):
+        return (element if len(element) > 1 else element[0]), tf.cast(length_fn(*element), tf.int64)
+
+    def sort_and_cut(elements, lengths):
+        # Works on the flat list of components; a ragged (variable-length) one
+        # travels as (zero/""-padded tensor, row lengths) until `trim`.
+        order = tf.argsort(lengths, stable=True)
+        flat = []
+        for t in tf.nest.flatten(elements, expand_composites=False):
+            t = tf.gather(t, order)
+            flat.append((t.to_tensor(), t.row_lengths()) if isinstance(t, tf.RaggedTensor) else t)
+        return tf.data.Dataset.from_tensor_slices(tuple(flat)).batch(batch_size)
+
+    def apply(dataset):
+        ragged = dataset.map(with_length).ragged_batch(window)
+        structure = ragged.element_spec[0]
+
+        def trim(*flat):
+            # Cut the window-wide padding back to each batch's longest row.
+            components = [c[0][:, : tf.reduce_max(c[1])] if isinstance(c, tuple) else c for c in flat]
+            return tf.nest.pack_sequence_as(structure, components)
+
+        batches = ragged.flat_map(sort_and_cut).map(trim)
+        if seed is not None:
+            batches = batches.shuffle(window_batches, seed=seed, reshuffle_each_iteration=True)
+        return batches
 
     return apply
 

@@ -5,6 +5,7 @@ import tensorflow as tf
 from seqkit.data import batch_by_tokens
 from seqkit.data import bucket_by_length
 from seqkit.data import cache
+from seqkit.data import length_sorted_batches
 from seqkit.data import make_label_lookup
 from seqkit.data import map_batched
 from seqkit.data import padded_batch
@@ -110,3 +111,66 @@ def test_map_batched_returns_dense_rows_in_order():
     )
     assert ds.element_spec == tf.TensorSpec([None], tf.string)
     assert [x.tolist() for x in ds.as_numpy_iterator()] == [[b"a", b"b", b"c"], [b"d"], [b"e", b"f"]]
+
+
+def _rows(batch):
+    return [row[row > 0].tolist() for row in batch]
+
+
+@pytest.mark.parametrize("n, batch_size, window_batches", [(70, 8, 4), (64, 8, 4), (5, 8, 3), (61, 7, 1)])
+def test_length_sorted_batches_count_cover_and_padding(n, batch_size, window_batches):
+    ds, seqs = _sequences(n=n)
+    batches = list(ds.apply(length_sorted_batches(batch_size, window_batches, seed=2)).as_numpy_iterator())
+    assert len(batches) == -(-n // batch_size)  # the cardinality the runner asserts
+    seen = []
+    for batch in batches:
+        lengths = (batch > 0).sum(axis=1)
+        assert batch.shape[1] == lengths.max()  # padded to its own longest row
+        seen += _rows(batch)
+    assert sorted(seen) == sorted(s.tolist() for s in seqs)  # every example exactly once
+    assert sum(len(b) for b in batches) == n
+
+
+def test_length_sorted_batches_sort_within_windows_without_seed():
+    ds, seqs = _sequences(n=40)
+    batches = list(ds.apply(length_sorted_batches(5, window_batches=4)).as_numpy_iterator())
+    for window in range(2):
+        got = [r for b in batches[4 * window: 4 * window + 4] for r in _rows(b)]
+        expected = sorted((s.tolist() for s in seqs[20 * window: 20 * window + 20]), key=len)
+        assert got == expected  # stable sort by length of that window's rows, in input order
+
+
+def test_length_sorted_batches_are_seeded_and_reshuffled_each_epoch():
+    ds, _ = _sequences(n=96)
+    first = ds.apply(length_sorted_batches(4, window_batches=8, seed=7))
+    epoch1 = [_rows(b) for b in first.as_numpy_iterator()]
+    epoch2 = [_rows(b) for b in first.as_numpy_iterator()]
+    again = ds.apply(length_sorted_batches(4, window_batches=8, seed=7))
+    assert [[_rows(b) for b in again.as_numpy_iterator()] for _ in range(2)] == [epoch1, epoch2]
+    other = [_rows(b) for b in ds.apply(length_sorted_batches(4, window_batches=8, seed=8)).as_numpy_iterator()]
+    assert epoch1 != other and epoch1 != epoch2
+    assert sorted(map(str, epoch1)) == sorted(map(str, other))  # the same batches, reordered
+
+
+def test_length_sorted_batches_keep_fixed_components_aligned():
+    pairs = [(np.full(n, n, np.int32), np.float32([n, -n])) for n in [5, 1, 3, 2, 4, 6, 1]]
+    ds = tf.data.Dataset.from_generator(
+        lambda: iter(pairs),
+        output_signature=(tf.TensorSpec([None], tf.int32), tf.TensorSpec([2], tf.float32)),
+    )
+    batches = list(ds.apply(
+        length_sorted_batches(3, window_batches=3, length_fn=lambda ids, label: tf.shape(ids)[0])
+    ).as_numpy_iterator())
+    assert [ids.shape for ids, _ in batches] == [(3, 2), (3, 5), (1, 6)]
+    for ids, label in batches:
+        np.testing.assert_array_equal(ids[:, 0], label[:, 0])  # rows and labels stay paired
+    assert [row.tolist() for _, label in batches for row in label][:2] == [[1, -1], [1, -1]]
+
+
+def test_length_sorted_batches_reject_bad_arguments():
+    with pytest.raises(ValueError, match="window_batches"):
+        length_sorted_batches(8, window_batches=0)
+    with pytest.raises(ValueError, match="batch_size"):
+        length_sorted_batches(0)
+    with pytest.raises(ValueError, match="seed"):
+        length_sorted_batches(8, seed="1")
