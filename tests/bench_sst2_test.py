@@ -69,22 +69,42 @@ def test_baseline_needs_a_c(sst2):
 
 
 def test_table_reports_delta_and_target(sst2):
-    baseline = {"C": 32.0, "accuracy": 0.82, "seconds": 12.0}
+    baseline = {"C": 32.0, "accuracy": 0.82, "held_out_accuracy": 0.9, "seconds": 12.0}
     results = {
-        "bilstm": {"accuracy": 0.8417, "last_epoch_accuracy": 0.835, "epochs": 3, "seconds": 300.0,
-                   "params": 1000},
-        "transformer": {"accuracy": 0.8165, "last_epoch_accuracy": 0.81, "epochs": 3, "seconds": 200.0,
-                        "params": 2000},
+        "bilstm": {"accuracy": 0.8417, "held_out_accuracy": 0.935, "best_epoch": 2, "epochs": 4,
+                   "seconds": 300.0, "params": 1000},
+        "transformer": {"accuracy": 0.8165, "held_out_accuracy": 0.91, "best_epoch": 4, "epochs": 4,
+                        "seconds": 200.0, "params": 2000},
     }
     lines = sst2.format_table(baseline, results).splitlines()
     assert len(lines) == 5
-    assert "tfidf+logreg (C=32)" in lines[2] and "0.8200" in lines[2]
+    assert "tfidf+logreg (C=32)" in lines[2] and "0.8200" in lines[2] and "0.9000" in lines[2]
     bilstm = [cell.strip() for cell in lines[3].strip("|").split("|")]
-    assert bilstm[1:] == ["0.8417", "0.8350", "300.0", "+0.0217", "yes"]
+    assert bilstm[1:] == ["0.8417", "0.9350", "2/4", "300.0", "+0.0217", "yes"]
     transformer = [cell.strip() for cell in lines[4].strip("|").split("|")]
-    assert transformer[4:] == ["-0.0035", "no"]
+    assert transformer[5:] == ["-0.0035", "no"]
     no_base = sst2.format_table(None, {"bilstm": results["bilstm"]}).splitlines()
-    assert [cell.strip() for cell in no_base[2].strip("|").split("|")][4:] == ["n/a", "yes"]
+    assert [cell.strip() for cell in no_base[2].strip("|").split("|")][5:] == ["n/a", "yes"]
+
+
+def test_recipes_select_on_held_out_train_and_score_dev_as_test(sst2):
+    from seqkit.config import load_config
+
+    for name, recipe in sst2.RECIPES.items():
+        config = load_config([str(recipe)], (), {"train": "train.tsv", "test": "dev.tsv"})
+        assert config.data.validation is None, name  # dev never picks the checkpoint
+        assert 0 < config.data.validation_split < 1, name
+        assert config.data.test.endswith("dev.tsv"), name
+        assert config.tokenizer.punctuation == "keep", name
+        assert config.train.length_window > 0, name
+
+
+def test_fit_recipe_refuses_dev_as_validation(sst2, tmp_path):
+    dev = tmp_path / "dev.tsv"
+    dev.write_text("sentence\tlabel\nfine\t1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="dev would pick"):
+        sst2.fit_recipe(sst2.RECIPES["bilstm"], dev, dev, tmp_path / "run",
+                        overrides=[f"data.validation={dev}"])
 
 
 def test_real_sst2_files_read_with_glue_counts(sst2, shared_data):
