@@ -64,7 +64,7 @@ def generate_csv(path, rows, seed=0):
 
     with open(path, "w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
-        writer.writerow(["review_id", "text", "stars"])
+        writer.writerow(["review_id", "sentence", "stars"])
         for start in range(0, rows, 10_000):
             block = []
             for i in range(start, min(rows, start + 10_000)):

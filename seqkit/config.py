@@ -3,7 +3,7 @@
 A pipeline YAML file is the whole recipe of a run::
 
     task: classify
-    data: {train: ../data/sentiment/train.csv, text_column: text, ...}
+    data: {train: ../data/sentiment/train.csv, text_column: sentence, ...}
     tokenizer: {kind: word, vocabulary_size: 5000, max_length: 48}
     model: {encoder: bilstm, units: 64, pooling: last, ...}
     train: {optimizer: adam, learning_rate: 0.002, epochs: 6, ...}
@@ -346,6 +346,9 @@ def load_config(paths, overrides=(), data_overrides=None):
             are parsed as YAML scalars ("3" -> 3, "true" -> True, "null" -> None).
         data_overrides: dict or None, {split: path} (`--data`), e.g.
             {"train": "other.csv"}; paths relative to the working directory.
+            A new "train" file drops the recipe's other data files (validation
+            is then held out of the new training file) unless they are given
+            here too.
 
     Returns:
         A frozen `Config`.
@@ -405,12 +408,20 @@ def load_config(paths, overrides=(), data_overrides=None):
             for key in path_keys:
                 if key in data:
                     merged_paths[key] = _resolve_cwd_path(data[key])
-    for split, value in (data_overrides or {}).items():
+    data_overrides = dict(data_overrides or {})
+    for split, value in data_overrides.items():
         if split not in path_keys:
             raise ConfigError(
                 f"unknown data split {split!r} in --data. Valid splits: {', '.join(path_keys)}"
             )
         merged_paths[split] = _resolve_cwd_path(value)
+    if "train" in data_overrides:
+        # Another training file is another data set: the recipe's own
+        # validation and test files describe the old one (other labels, other
+        # distribution), so they are left out unless --data names them too.
+        for split in path_keys:
+            if split not in data_overrides:
+                merged_paths[split] = None
     if merged_paths:
         data = merged.get("data")
         data = dict(data) if isinstance(data, dict) else {}

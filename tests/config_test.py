@@ -210,3 +210,21 @@ def test_shipped_sentiment_pipeline_loads():
     assert pathlib.Path(config.data.train).is_file()
     assert pathlib.Path(config.data.test).is_file()
     assert config.data.probes
+
+
+def test_a_new_train_file_drops_the_recipes_other_data_files(tmp_path):
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text(
+        "task: classify\n"
+        "data: {train: a.csv, validation: b.csv, test: c.csv}\n"
+    )
+    other = tmp_path / "other.csv"
+    config = load_config([recipe], data_overrides={"train": str(other)})
+    assert config.data.train == str(other.resolve())
+    assert config.data.validation is None and config.data.test is None
+    both = load_config([recipe], data_overrides={"train": str(other), "test": "t.csv"})
+    assert both.data.test.endswith("t.csv") and both.data.validation is None
+    # Overriding only the test file keeps the recipe's training data.
+    only_test = load_config([recipe], data_overrides={"test": "t.csv"})
+    assert only_test.data.train == str((tmp_path / "a.csv").resolve())
+    assert only_test.data.validation == str((tmp_path / "b.csv").resolve())

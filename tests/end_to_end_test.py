@@ -65,13 +65,13 @@ def test_fit_evaluate_export_fresh_process_score(tmp_path):
     assert export.list_versions(serving) == [1, 2]
     meta = export.read_metadata(serving / "2")
     assert meta["task"] == "classify"
-    assert meta["input_columns"] == ["text"]
+    assert meta["input_columns"] == ["sentence"]
 
     # The in-memory model on the same token ids.
     with open(TEST_DATA, newline="", encoding="utf-8") as file:
         reader = csv.DictReader(file)
         examples = [row for _, row in zip(range(SCORED_ROWS), reader)]
-    texts = [row["text"] for row in examples]
+    texts = [row["sentence"] for row in examples]
     run = runner.load_run(run_dir)
     max_length = run.config.tokenizer.max_length
     ids = run.tokenizer.tokenize(tf.constant(texts))[:, :max_length]
@@ -87,8 +87,8 @@ def test_fit_evaluate_export_fresh_process_score(tmp_path):
     scored_input = tmp_path / "reviews.csv"
     with open(scored_input, "w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
-        writer.writerow(["review_id", "text", "label"])
-        writer.writerows((i, row["text"], row["label"]) for i, row in enumerate(examples))
+        writer.writerow(["review_id", "sentence", "label"])
+        writer.writerows((i, row["sentence"], row["label"]) for i, row in enumerate(examples))
     invoke("score", serving, scored_input, "--out", tmp_path / "scored.csv", "--batch-size", "64")
     invoke("score", run_dir, scored_input, "--out", tmp_path / "scored_run.csv", "--chunk-size", "128")
 
@@ -96,11 +96,11 @@ def test_fit_evaluate_export_fresh_process_score(tmp_path):
         scored = list(csv.reader(file))
     with open(tmp_path / "scored_run.csv", newline="", encoding="utf-8") as file:
         scored_run = list(csv.reader(file))
-    assert scored[0] == ["review_id", "text", "label", "predicted_label"] + [
+    assert scored[0] == ["review_id", "sentence", "label", "predicted_label"] + [
         f"prob_{name}" for name in run.labels
     ]
     assert len(scored) == SCORED_ROWS + 1
-    assert [r[:3] for r in scored[1:]] == [[str(i), row["text"], row["label"]] for i, row in enumerate(examples)]
+    assert [r[:3] for r in scored[1:]] == [[str(i), row["sentence"], row["label"]] for i, row in enumerate(examples)]
     predicted = [r[3] for r in scored[1:]]
     assert predicted == [run.labels[i] for i in expected.argmax(axis=-1)]
     assert predicted == [r[3] for r in scored_run[1:]]

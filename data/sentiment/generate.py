@@ -95,7 +95,7 @@ def _write_csv(path, rows):
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
-            writer.writerow(["text", "label"])
+            writer.writerow(["sentence", "label"])
             writer.writerows(rows)
         os.replace(tmp, path)
     except BaseException:

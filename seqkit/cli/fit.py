@@ -14,7 +14,8 @@ from seqkit.cli.common import parse_data_overrides
               help="Override a config value by its dotted key, e.g. --set train.epochs=3. Repeatable.")
 @click.option("--data", "data", multiple=True, metavar="SPLIT=PATH",
               help="Use another data file for a split (train, validation, test), e.g. "
-                   "--data train=other.csv. Repeatable.")
+                   "--data train=other.csv. A new train file drops the recipe's validation "
+                   "and test files unless they are given too. Repeatable.")
 @click.option("--run-dir", type=click.Path(file_okay=False), default=None,
               help="Where to write the run. Defaults to runs/<name>, name from the config.")
 @click.option("--resume", is_flag=True,
