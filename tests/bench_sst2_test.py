@@ -99,12 +99,22 @@ def test_recipes_select_on_held_out_train_and_score_dev_as_test(sst2):
         assert config.train.length_window > 0, name
 
 
-def test_fit_recipe_refuses_dev_as_validation(sst2, tmp_path):
+def test_fit_recipe_refuses_dev_as_validation(sst2, tmp_path, monkeypatch):
+    import dataclasses
+
+    from seqkit import config as config_lib
+
     dev = tmp_path / "dev.tsv"
-    dev.write_text("sentence\tlabel\nfine\t1\n", encoding="utf-8")
+    dev.write_text("sentence\tlabel\nfine\t1\nbad\t0\n", encoding="utf-8")
+    real = config_lib.load_config
+
+    def with_dev_as_validation(*args, **kwargs):
+        loaded = real(*args, **kwargs)
+        return dataclasses.replace(loaded, data=dataclasses.replace(loaded.data, validation=str(dev)))
+
+    monkeypatch.setattr(config_lib, "load_config", with_dev_as_validation)
     with pytest.raises(ValueError, match="dev would pick"):
-        sst2.fit_recipe(sst2.RECIPES["bilstm"], dev, dev, tmp_path / "run",
-                        overrides=[f"data.validation={dev}"])
+        sst2.fit_recipe(sst2.RECIPES["bilstm"], dev, dev, tmp_path / "run")
 
 
 def test_real_sst2_files_read_with_glue_counts(sst2, shared_data):
