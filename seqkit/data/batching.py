@@ -159,7 +159,8 @@ def length_sorted_batches(batch_size, window_batches=32, seed=None, length_fn=No
     _check_positive(batch_size=batch_size, window_batches=window_batches)
     if seed is not None and not isinstance(seed, int):
         raise ValueError(f"`seed` must be an int or None. Received: seed={seed!r}")
-    length_fn = length_fn if length_fn is not None else sequence_length
+    if length_fn is None:
+        return _length_sorted_padded(batch_size, window_batches, seed)
     window = batch_size * window_batches
 
     def with_length(*element):
@@ -185,6 +186,68 @@ def length_sorted_batches(batch_size, window_batches=32, seed=None, length_fn=No
             return tf.nest.pack_sequence_as(structure, components)
 
         batches = ragged.flat_map(sort_and_cut).map(trim)
+        if seed is not None:
+            batches = batches.shuffle(window_batches, seed=seed, reshuffle_each_iteration=True)
+        return batches
+
+    return apply
+
+
+def _length_sorted_padded(batch_size, window_batches, seed):
+    """`length_sorted_batches` with the default length, vectorized per window.
+
+    Each window is one `padded_batch` (cheap, in C++), sorted with one
+    argsort and cut into batches by slicing, so no per-element function runs.
+    A row's length is the position of its last non-padding entry, so padding
+    values (0 or "") are assumed never to end a real sequence, as with the
+    reserved padding id 0 of seqkit's vocabularies.
+    """
+    window = batch_size * window_batches
+
+    def apply(dataset):
+        structure = dataset.element_spec
+        specs = tf.nest.flatten(structure)
+        variable = [
+            spec.shape.rank is not None and spec.shape.rank >= 1 and spec.shape[0] is None
+            for spec in specs
+        ]
+        if not any(variable):
+            raise ValueError("Element has no variable-length component to sort by.")
+
+        def row_lengths(t):
+            present = tf.not_equal(t, tf.zeros([], t.dtype)) if t.dtype != tf.string else tf.not_equal(t, "")
+            while present.shape.rank > 2:
+                present = tf.reduce_any(present, axis=-1)
+            positions = tf.range(1, tf.shape(present)[1] + 1)
+            return tf.reduce_max(positions[None, :] * tf.cast(present, tf.int32), axis=1)
+
+        def sort_and_cut(*flat):
+            flat = tf.nest.flatten(flat)
+            lengths = [row_lengths(t) for t, v in zip(flat, variable) if v]
+            key = tf.reduce_max(tf.stack(lengths), axis=0)
+            order = tf.argsort(key, stable=True)
+            flat = [tf.gather(t, order) for t in flat]
+            lengths = [tf.gather(n, order) for n in lengths]
+            count = tf.shape(key)[0]
+
+            def one_batch(index):
+                index = tf.cast(index, tf.int32)
+                start = index * batch_size
+                end = tf.minimum(start + batch_size, count)
+                parts, seen = [], 0
+                for t, v in zip(flat, variable):
+                    part = t[start:end]
+                    if v:
+                        part = part[:, : tf.reduce_max(lengths[seen][start:end])]
+                        seen += 1
+                    parts.append(part)
+                return tf.nest.pack_sequence_as(structure, parts)
+
+            batches = (count + batch_size - 1) // batch_size
+            return tf.data.Dataset.range(tf.cast(batches, tf.int64)).map(one_batch)
+
+        windows = dataset.padded_batch(window)
+        batches = windows.flat_map(lambda *w: sort_and_cut(*w))
         if seed is not None:
             batches = batches.shuffle(window_batches, seed=seed, reshuffle_each_iteration=True)
         return batches

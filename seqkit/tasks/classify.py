@@ -492,7 +492,6 @@ class ClassifyTask(Task):
                     config.train.batch_size,
                     window_batches=config.train.length_window,
                     seed=config.train.seed,
-                    length_fn=lambda ids, label: tf.shape(ids)[0],
                 )
             )
         else:
