@@ -9,9 +9,9 @@ separators such as U+2028), with no trailing newline after the last token.
 
 import collections
 import os
-import tempfile
 
 from seqkit.errors import DataError
+from seqkit.run_dir import atomic_write
 
 PAD_TOKEN = "[PAD]"
 UNK_TOKEN = "[UNK]"
@@ -88,17 +88,8 @@ def check_vocabulary(tokens):
 
 def write_lines_atomic(path, lines):
     """Writes `lines` joined by "\\n" to `path` atomically (temp file + rename)."""
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".txt")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write("\n".join(lines))
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic_write(path, newline="") as f:
+        f.write("\n".join(lines))
 
 
 def save_vocabulary(path, tokens):
