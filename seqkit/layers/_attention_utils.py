@@ -25,6 +25,20 @@ def large_negative(dtype):
     return -1e9
 
 
+def masked_softmax(scores, mask=None):
+    """Softmax over the last axis that gives exactly zero weight where `mask` is False.
+
+    Masked logits are pushed to `large_negative` before the softmax, and the
+    weights there are zeroed after it, so a row with no allowed key gets all
+    zeros rather than a uniform average.
+    """
+    if mask is None:
+        return ops.softmax(scores, axis=-1)
+    scores = ops.where(mask, scores, large_negative(scores.dtype))
+    weights = ops.softmax(scores, axis=-1)
+    return ops.where(mask, weights, ops.zeros_like(weights))
+
+
 def check_choice(name, value, choices):
     if value not in choices:
         raise ValueError(

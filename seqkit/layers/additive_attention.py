@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from seqkit.layers._attention_utils import key_padding_mask, large_negative, merge_masks
+from seqkit.layers._attention_utils import key_padding_mask, masked_softmax, merge_masks
 
 __all__ = ["AdditiveAttention"]
 
@@ -121,11 +121,7 @@ class AdditiveAttention(keras.layers.Layer):
         hidden = ops.tanh(ops.expand_dims(q, 2) + ops.expand_dims(k, 1))  # (B, T, S, units)
         scores = ops.einsum("btsu,u->bts", hidden, self.score_kernel)
         mask = merge_masks(key_padding_mask(value_mask, key_mask), attention_mask)
-        if mask is not None:
-            scores = ops.where(mask, scores, large_negative(scores.dtype))
-        weights = ops.softmax(scores, axis=-1)
-        if mask is not None:
-            weights = ops.where(mask, weights, ops.zeros_like(weights))
+        weights = masked_softmax(scores, mask)
         context = ops.matmul(weights, value)
         if single_query:
             context = ops.squeeze(context, 1)

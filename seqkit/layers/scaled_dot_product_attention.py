@@ -5,7 +5,7 @@ import math
 import keras
 from keras import ops
 
-from seqkit.layers._attention_utils import check_choice, large_negative, merge_masks
+from seqkit.layers._attention_utils import check_choice, masked_softmax, merge_masks
 from seqkit.layers.masks import causal_mask
 
 __all__ = ["scaled_dot_product_attention"]
@@ -149,11 +149,7 @@ def scaled_dot_product_attention(
         )
     logits = ops.einsum("btnh,bsnh->bnts", query, key)
     logits = ops.multiply(logits, ops.cast(scale, logits.dtype))
-    if mask is not None:
-        logits = ops.where(mask, logits, large_negative(logits.dtype))
-    weights = ops.softmax(logits, axis=-1)
-    if mask is not None:
-        weights = ops.where(mask, weights, ops.zeros_like(weights))
+    weights = masked_softmax(logits, mask)
     attended = weights
     if dropout_active:
         attended = keras.random.dropout(weights, dropout_rate, seed=seed)
