@@ -1,5 +1,6 @@
 """Readers (file -> `tf.data.Dataset`) and transforms (dataset -> dataset, for `.apply`)."""
 
+from seqkit.data.batching import batch_and_map
 from seqkit.data.batching import batch_by_tokens
 from seqkit.data.batching import bucket_by_length
 from seqkit.data.batching import cache
@@ -16,6 +17,7 @@ from seqkit.data.image_captions import read_image_captions
 from seqkit.data.labels import make_label_lookup
 from seqkit.data.normalizer import Normalizer
 from seqkit.data.parallel_text import read_parallel_text
+from seqkit.data.shapes import many_to_one_fn
 from seqkit.data.shapes import teacher_forcing
 from seqkit.data.shapes import to_many_to_one
 from seqkit.data.splits import split

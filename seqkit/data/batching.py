@@ -193,6 +193,86 @@ def length_sorted_batches(batch_size, window_batches=32, seed=None, length_fn=No
     return apply
 
 
+def batch_and_map(fn, batch_size, window_batches=1, sort_by_length=False, seed=None):
+    """Padded batches straight from rows: one vectorized call of `fn` per window.
+
+    Takes rows `batch_size * window_batches` at a time (a window), calls `fn` on
+    the whole window (for example: tokenize 2,048 strings in one call), cuts
+    its output into batches of `batch_size` rows and pads each ragged output to
+    its batch's longest row. No function runs per row, which is what makes this
+    faster than `map_batched` followed by `padded_batch` or
+    `length_sorted_batches`. Every window but the last holds a whole number of
+    batches, so `n` rows give exactly `ceil(n / batch_size)` batches.
+
+    With `sort_by_length`, each window is sorted by length (stable, by the
+    longest ragged row of each example) before it is cut, so batches hold
+    similar lengths and most padding goes away, as in `length_sorted_batches`.
+    Shuffle the rows beforehand, and pass `seed` to shuffle the batches too.
+
+    Args:
+        fn: callable. Receives a window of rows (rank-1 leaves, as `Dataset.batch`
+            gives them; tuples come unpacked) and returns a structure whose leaves
+            have one row per example: dense tensors, or `tf.RaggedTensor`s for
+            variable-length sequences. Ragged leaves come out as dense tensors
+            padded with 0 (or `""`) to the batch's longest row, at least 1 wide.
+        batch_size: int.
+        window_batches: int. Batches per call of `fn` (and per sorting window).
+            Defaults to `1`.
+        sort_by_length: bool. Defaults to `False`.
+        seed: int or None. Shuffles the batches with a buffer of
+            `window_batches` (one new order per epoch, fixed by the seed); None
+            keeps them in order.
+
+    Returns:
+        A `dataset -> dataset` function.
+
+    >>> rows = tf.data.Dataset.from_tensor_slices(["a b c", "d", "e f", "g h i j"])
+    >>> batches = rows.apply(batch_and_map(tf.strings.split, 2))
+    >>> [b.shape.as_list() for b in batches]
+    [[2, 3], [2, 4]]
+    """
+    _check_positive(batch_size=batch_size, window_batches=window_batches)
+    if seed is not None and not isinstance(seed, int):
+        raise ValueError(f"`seed` must be an int or None. Received: seed={seed!r}")
+
+    def cut(outputs):
+        flat = tf.nest.flatten(outputs, expand_composites=False)
+        ragged = [isinstance(t, tf.RaggedTensor) for t in flat]
+        count = flat[0].nrows(out_type=tf.int32) if ragged[0] else tf.shape(flat[0])[0]
+        if sort_by_length and any(ragged):
+            lengths = [t.row_lengths() for t, r in zip(flat, ragged) if r]
+            order = tf.argsort(tf.reduce_max(tf.stack(lengths), axis=0), stable=True)
+            flat = [tf.gather(t, order) for t in flat]
+
+        def one_batch(index):
+            start = tf.cast(index, tf.int32) * batch_size
+            end = tf.minimum(start + batch_size, count)
+            parts = [_padded(t[start:end]) if r else t[start:end] for t, r in zip(flat, ragged)]
+            return tf.nest.pack_sequence_as(outputs, parts)
+
+        batches = (count + batch_size - 1) // batch_size
+        return tf.data.Dataset.range(tf.cast(batches, tf.int64)).map(one_batch)
+
+    def apply(dataset):
+        windows = dataset.batch(batch_size * window_batches).map(
+            fn, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True
+        )
+        batches = windows.flat_map(lambda *outputs: cut(outputs[0] if len(outputs) == 1 else outputs))
+        if seed is not None:
+            batches = batches.shuffle(window_batches, seed=seed, reshuffle_each_iteration=True)
+        return batches
+
+    return apply
+
+
+def _padded(ragged):
+    """A ragged batch -> dense, padded with 0 / "" to its longest row (at least 1 wide)."""
+    dense = ragged.to_tensor()
+    missing = tf.maximum(1 - tf.shape(dense)[1], 0)
+    paddings = tf.concat([[[0, 0], [0, missing]], tf.zeros([dense.shape.rank - 2, 2], tf.int32)], axis=0)
+    return tf.pad(dense, paddings)
+
+
 def _length_sorted_padded(batch_size, window_batches, seed):
     """`length_sorted_batches` with the default length, vectorized per window.
 

@@ -35,6 +35,24 @@ def to_many_to_one(
         int32 [])`. Unknown labels come out as -1 (check them up front with
         `validate_csv`).
     """
+    fn = many_to_one_fn(tokenizer, label_lookup, text_key, label_key, max_length)
+    return map_batched(fn, chunk_size)
+
+
+def many_to_one_fn(tokenizer, label_lookup, text_key="text", label_key="label", max_length=None):
+    """The vectorized function behind `to_many_to_one`, for a batch of rows.
+
+    Use it with `batch_and_map` to go from rows to padded batches without a
+    function call per row:
+
+        rows.apply(batch_and_map(many_to_one_fn(tok, labels), 64))
+
+    Args: as `to_many_to_one`.
+
+    Returns:
+        A callable mapping `{text_key: tf.string [N], label_key: [N]}` to
+        `(ids tf.RaggedTensor int32 [N, (T)], labels int32 [N])`.
+    """
     _check_length(max_length=max_length)
 
     def fn(batch):
@@ -48,7 +66,7 @@ def to_many_to_one(
             labels = tf.strings.to_number(labels, tf.int32)
         return ids, tf.cast(labels, tf.int32)
 
-    return map_batched(fn, chunk_size)
+    return fn
 
 
 def teacher_forcing(

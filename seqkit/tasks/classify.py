@@ -462,41 +462,41 @@ class ClassifyTask(Task):
         """Rows -> batches of (token ids [B, T] int32 padded with 0, one-hot labels [B, C]).
 
         Tokenization keeps the first `tokenizer.max_length` tokens, as the
-        serving function does. With `train.length_window` set, training
-        batches come from length-sorted windows (see `ClassifyTrainConfig`).
+        serving function does. Rows are tokenized a window at a time
+        (`seqkit.data.batch_and_map`), never one by one. Training shuffles
+        the rows; with `train.length_window` set, training batches come from
+        length-sorted windows (see `ClassifyTrainConfig`). Evaluation keeps
+        the file's order.
         """
         import tensorflow as tf
 
         from seqkit import data
 
         num_classes = len(preprocessing.labels)
+        to_ids = data.many_to_one_fn(
+            preprocessing.tokenizer,
+            data.make_label_lookup(preprocessing.labels),
+            text_key=config.data.text_column,
+            label_key=config.data.label_column,
+            max_length=config.tokenizer.max_length,
+        )
+
+        def fn(rows):
+            ids, labels = to_ids(rows)
+            return ids, tf.one_hot(labels, num_classes)
+
+        train = config.train
         dataset = examples
         if training:
-            dataset = dataset.apply(data.shuffle(config.train.seed, buffer_size=config.train.shuffle_buffer))
-        dataset = dataset.apply(
-            data.to_many_to_one(
-                preprocessing.tokenizer,
-                data.make_label_lookup(preprocessing.labels),
-                text_key=config.data.text_column,
-                label_key=config.data.label_column,
-                max_length=config.tokenizer.max_length,
-            )
-        )
-        dataset = dataset.map(
-            lambda ids, label: (ids, tf.one_hot(label, num_classes)),
-            num_parallel_calls=tf.data.AUTOTUNE,
-        )
-        if training and config.train.length_window:
-            batched = dataset.apply(
-                data.length_sorted_batches(
-                    config.train.batch_size,
-                    window_batches=config.train.length_window,
-                    seed=config.train.seed,
-                )
+            dataset = dataset.apply(data.shuffle(train.seed, buffer_size=train.shuffle_buffer))
+        if training and train.length_window:
+            batching = data.batch_and_map(
+                fn, train.batch_size, window_batches=train.length_window,
+                sort_by_length=True, seed=train.seed,
             )
         else:
-            batched = dataset.apply(data.padded_batch(config.train.batch_size))
-        return batched.apply(data.prefetch())
+            batching = data.batch_and_map(fn, train.batch_size)
+        return dataset.apply(batching).apply(data.prefetch())
 
     # ---- model
 

@@ -2,11 +2,13 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from seqkit.data import batch_and_map
 from seqkit.data import batch_by_tokens
 from seqkit.data import bucket_by_length
 from seqkit.data import cache
 from seqkit.data import length_sorted_batches
 from seqkit.data import make_label_lookup
+from seqkit.data import many_to_one_fn
 from seqkit.data import map_batched
 from seqkit.data import padded_batch
 from seqkit.data import parallel_map
@@ -174,3 +176,80 @@ def test_length_sorted_batches_reject_bad_arguments():
         length_sorted_batches(0)
     with pytest.raises(ValueError, match="seed"):
         length_sorted_batches(8, seed="1")
+
+
+def _split_words(rows):
+    return tf.strings.to_number(tf.strings.split(rows), tf.int32)
+
+
+def _word_rows(n=70, seed=0):
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(0, 12, size=n)
+    texts = [" ".join(str(100 * i + j + 1) for j in range(L)) for i, L in enumerate(lengths)]
+    return tf.data.Dataset.from_tensor_slices(texts), [[100 * i + j + 1 for j in range(L)] for i, L in enumerate(lengths)]
+
+
+@pytest.mark.parametrize("n, batch_size, window_batches", [(70, 8, 4), (64, 8, 4), (5, 8, 3), (61, 7, 1)])
+def test_batch_and_map_matches_padded_batch_when_unsorted(n, batch_size, window_batches):
+    rows, _ = _word_rows(n)
+    got = list(rows.apply(batch_and_map(_split_words, batch_size, window_batches)).as_numpy_iterator())
+    reference = rows.map(_split_words).padded_batch(batch_size)
+    expected = list(reference.as_numpy_iterator())
+    assert len(got) == len(expected) == -(-n // batch_size)
+    for a, b in zip(got, expected):
+        width = max(b.shape[1], 1)  # a batch of empty rows still has one (padding) step
+        np.testing.assert_array_equal(a, np.pad(b, [(0, 0), (0, width - b.shape[1])]))
+
+
+@pytest.mark.parametrize("n, batch_size, window_batches", [(70, 8, 4), (64, 8, 4), (5, 8, 3), (61, 7, 1)])
+def test_batch_and_map_sorted_covers_each_row_once_with_less_padding(n, batch_size, window_batches):
+    rows, seqs = _word_rows(n)
+    sorted_batches = list(rows.apply(
+        batch_and_map(_split_words, batch_size, window_batches, sort_by_length=True, seed=3)
+    ).as_numpy_iterator())
+    assert len(sorted_batches) == -(-n // batch_size)
+    seen = [r for b in sorted_batches for r in _rows(b)]
+    assert sorted(seen) == sorted(seqs)
+    for batch in sorted_batches:
+        assert batch.shape[1] == max((batch > 0).sum(axis=1).max(), 1)  # its own longest row
+    plain = list(rows.apply(batch_and_map(_split_words, batch_size, window_batches)).as_numpy_iterator())
+    assert sum(b.size for b in sorted_batches) <= sum(b.size for b in plain)
+
+
+def test_batch_and_map_sorts_stably_within_windows_without_seed():
+    rows, seqs = _word_rows(40)
+    batches = list(rows.apply(batch_and_map(_split_words, 5, 4, sort_by_length=True)).as_numpy_iterator())
+    for window in range(2):
+        got = [r for b in batches[4 * window: 4 * window + 4] for r in _rows(b)]
+        assert got == sorted(seqs[20 * window: 20 * window + 20], key=len)
+
+
+def test_batch_and_map_is_seeded_and_reshuffled_each_epoch():
+    rows, _ = _word_rows(96)
+    make = lambda seed: rows.apply(batch_and_map(_split_words, 4, 8, sort_by_length=True, seed=seed))  # noqa: E731
+    ds = make(7)
+    epoch1, epoch2 = ([_rows(b) for b in ds.as_numpy_iterator()] for _ in range(2))
+    again = make(7)
+    assert [[_rows(b) for b in again.as_numpy_iterator()] for _ in range(2)] == [epoch1, epoch2]
+    assert epoch1 != epoch2 and epoch1 != [_rows(b) for b in make(8).as_numpy_iterator()]
+
+
+def test_batch_and_map_keeps_dict_rows_and_labels_aligned(write, make_tokenizer):
+    texts = ["good film", "a very bad and dull film", "bad", "not good at all ok", "fine"]
+    path = write("t.tsv", "sentence\tlabel\n" + "".join(f"{t}\t{i % 2}\n" for i, t in enumerate(texts)))
+    tok = make_tokenizer(texts)
+    fn = many_to_one_fn(tok, make_label_lookup(["0", "1"]), text_key="sentence", max_length=4)
+    batches = list(read_csv(path).apply(batch_and_map(fn, 2, 3, sort_by_length=True)).as_numpy_iterator())
+    expected = {tuple(tok(tf.constant([t]))[0].numpy()[:4].tolist()): i % 2 for i, t in enumerate(texts)}
+    got = {tuple(row[row > 0].tolist()): int(label) for ids, labels in batches for row, label in zip(ids, labels)}
+    assert got == expected and max(ids.shape[1] for ids, _ in batches) == 4
+    assert [ids.dtype for ids, _ in batches] == [np.int32] * 3
+
+
+def test_batch_and_map_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="batch_size"):
+        batch_and_map(_split_words, 0)
+    with pytest.raises(ValueError, match="window_batches"):
+        batch_and_map(_split_words, 4, window_batches=0)
+    with pytest.raises(ValueError, match="seed"):
+        batch_and_map(_split_words, 4, seed=1.5)

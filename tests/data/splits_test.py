@@ -24,6 +24,23 @@ def test_disjoint_covering_and_repeatable():
     assert _values(other[0]) != parts[0]
 
 
+def test_rows_hashed_in_blocks_split_as_one_at_a_time():
+    # Fixed-shape rows (what the readers give) are hashed a block at a time;
+    # variable-length rows one at a time. Both must make the same decisions.
+    n = 2500
+    fixed = tf.data.Dataset.range(n)
+    variable = fixed.map(lambda i: tf.fill(tf.expand_dims(i % 3 + 1, 0), i))
+    for fractions in ([0.9, 0.1], [0.5, 0.3, 0.2]):
+        blocks = split(fixed, fractions, seed=11)
+        rows = split(variable, fractions, seed=11)
+        for a, b in zip(blocks, rows):
+            assert _values(a) == [int(v[0]) for v in b.as_numpy_iterator()]
+    keyed = tf.data.Dataset.from_tensor_slices({"k": [f"s{i % 37}" for i in range(n)], "i": list(range(n))})
+    keyed_variable = keyed.map(lambda r: {"k": r["k"], "i": tf.fill(tf.expand_dims(r["i"] % 2 + 1, 0), r["i"])})
+    for a, b in zip(split(keyed, [0.7, 0.3], 5, key="k"), split(keyed_variable, [0.7, 0.3], 5, key="k")):
+        assert [int(r["i"]) for r in a.as_numpy_iterator()] == [int(r["i"][0]) for r in b.as_numpy_iterator()]
+
+
 def test_named_fractions_and_take_split_agree():
     ds = tf.data.Dataset.range(500)
     fractions = {"train": 0.7, "validation": 0.2, "test": 0.1}
