@@ -19,7 +19,8 @@ class GRU(_CellLayer):
     Args:
         units, activation, recurrent_activation, use_bias,
         kernel_initializer, recurrent_initializer, bias_initializer,
-        reset_after: see `seqkit.layers.GRUCell`.
+        reset_after, dropout, recurrent_dropout, seed: see
+        `seqkit.layers.GRUCell`.
         return_sequences, return_state, go_backwards, unroll,
         zero_output_for_mask, input_projection: see
         `seqkit.layers.Recurrent`.
@@ -51,6 +52,9 @@ class GRU(_CellLayer):
         "recurrent_initializer",
         "bias_initializer",
         "reset_after",
+        "dropout",
+        "recurrent_dropout",
+        "seed",
     )
 
     def __init__(
@@ -63,6 +67,9 @@ class GRU(_CellLayer):
         recurrent_initializer="orthogonal",
         bias_initializer="zeros",
         reset_after=True,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        seed=None,
         return_sequences=False,
         return_state=False,
         go_backwards=False,
@@ -81,6 +88,9 @@ class GRU(_CellLayer):
                 recurrent_initializer=recurrent_initializer,
                 bias_initializer=bias_initializer,
                 reset_after=reset_after,
+                dropout=dropout,
+                recurrent_dropout=recurrent_dropout,
+                seed=seed,
             ),
             dict(
                 return_sequences=return_sequences,

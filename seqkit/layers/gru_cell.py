@@ -3,9 +3,12 @@
 import keras
 from keras import ops
 
+from seqkit.layers._cell_dropout import CellDropout
+from seqkit.layers._cell_dropout import masked_state
+
 
 @keras.saving.register_keras_serializable(package="seqkit")
-class GRUCell(keras.layers.Layer):
+class GRUCell(CellDropout, keras.layers.Layer):
     """One step of a GRU (Cho et al., 2014), in Keras' conventions.
 
     Gates in Keras' order (update z, reset r, candidate):
@@ -39,12 +42,16 @@ class GRUCell(keras.layers.Layer):
         recurrent_initializer: Defaults to `"orthogonal"`.
         bias_initializer: Defaults to `"zeros"`.
         reset_after: bool, see above. Defaults to `True`.
+        dropout / recurrent_dropout / seed: variational dropout of x_t
+            and of h_{t-1}, as in `seqkit.layers.LSTMCell`. Defaults to
+            `0.0`, `0.0`, `None`.
         **kwargs: base layer arguments (`name`, `dtype`, ...).
 
     Call arguments:
         inputs: tensor `(batch, input_dim)`, x_t.
         states: list `[h_{t-1}]` of shape `(batch, units)`.
-        training: unused, accepted for the Keras cell contract.
+        training: bool. Applies dropout (fresh masks at each call of
+            the cell on its own; one mask per sequence inside `Recurrent`).
 
     Returns:
         `(h_t, [h_t])`.
@@ -75,6 +82,9 @@ class GRUCell(keras.layers.Layer):
         recurrent_initializer="orthogonal",
         bias_initializer="zeros",
         reset_after=True,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        seed=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -94,6 +104,7 @@ class GRUCell(keras.layers.Layer):
         self.reset_after = reset_after
         self.state_size = units
         self.output_size = units
+        self._init_dropout(dropout, recurrent_dropout, seed)
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
@@ -126,32 +137,33 @@ class GRUCell(keras.layers.Layer):
             z = z + (self.bias[0] if self.reset_after else self.bias)
         return z
 
-    def step_projected(self, projected, states):
+    def step_projected(self, projected, states, recurrent_mask=None):
         """One step given `project_inputs(x_t)`: `(h_t, [h_t])`."""
         h_prev = states[0] if isinstance(states, (list, tuple)) else states
+        h_in = masked_state(h_prev, recurrent_mask)
         u = self.units
         x_z = projected[:, :u]
         x_r = projected[:, u : 2 * u]
         x_h = projected[:, 2 * u :]
         if self.reset_after:
-            inner = ops.matmul(h_prev, self.recurrent_kernel)
+            inner = ops.matmul(h_in, self.recurrent_kernel)
             if self.bias is not None:
                 inner = inner + self.bias[1]
             z = self.recurrent_activation(x_z + inner[:, :u])
             r = self.recurrent_activation(x_r + inner[:, u : 2 * u])
             hh = self.activation(x_h + r * inner[:, 2 * u :])
         else:
-            inner = ops.matmul(h_prev, self.recurrent_kernel[:, : 2 * u])
+            inner = ops.matmul(h_in, self.recurrent_kernel[:, : 2 * u])
             z = self.recurrent_activation(x_z + inner[:, :u])
             r = self.recurrent_activation(x_r + inner[:, u:])
             hh = self.activation(
-                x_h + ops.matmul(r * h_prev, self.recurrent_kernel[:, 2 * u :])
+                x_h + ops.matmul(r * h_in, self.recurrent_kernel[:, 2 * u :])
             )
         h = z * h_prev + (1.0 - z) * hh
         return h, [h]
 
     def call(self, inputs, states, training=False):
-        return self.step_projected(self.project_inputs(inputs), states)
+        return self._call_with_dropout(inputs, states, training)
 
     def get_initial_state(self, batch_size=None):
         return [ops.zeros((batch_size, self.units), dtype=self.compute_dtype)]
@@ -180,6 +192,7 @@ class GRUCell(keras.layers.Layer):
                     self.bias_initializer
                 ),
                 "reset_after": self.reset_after,
+                **self._dropout_config(),
             }
         )
         return config

@@ -18,7 +18,8 @@ class LSTM(_CellLayer):
     Args:
         units, activation, recurrent_activation, use_bias,
         kernel_initializer, recurrent_initializer, bias_initializer,
-        unit_forget_bias: see `seqkit.layers.LSTMCell`.
+        unit_forget_bias, dropout, recurrent_dropout, seed: see
+        `seqkit.layers.LSTMCell`.
         return_sequences, return_state, go_backwards, unroll,
         zero_output_for_mask, input_projection: see
         `seqkit.layers.Recurrent`.
@@ -49,6 +50,9 @@ class LSTM(_CellLayer):
         "recurrent_initializer",
         "bias_initializer",
         "unit_forget_bias",
+        "dropout",
+        "recurrent_dropout",
+        "seed",
     )
 
     def __init__(
@@ -61,6 +65,9 @@ class LSTM(_CellLayer):
         recurrent_initializer="orthogonal",
         bias_initializer="zeros",
         unit_forget_bias=True,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        seed=None,
         return_sequences=False,
         return_state=False,
         go_backwards=False,
@@ -79,6 +86,9 @@ class LSTM(_CellLayer):
                 recurrent_initializer=recurrent_initializer,
                 bias_initializer=bias_initializer,
                 unit_forget_bias=unit_forget_bias,
+                dropout=dropout,
+                recurrent_dropout=recurrent_dropout,
+                seed=seed,
             ),
             dict(
                 return_sequences=return_sequences,

@@ -3,9 +3,12 @@
 import keras
 from keras import ops
 
+from seqkit.layers._cell_dropout import CellDropout
+from seqkit.layers._cell_dropout import masked_state
+
 
 @keras.saving.register_keras_serializable(package="seqkit")
-class LSTMCell(keras.layers.Layer):
+class LSTMCell(CellDropout, keras.layers.Layer):
     """One step of an LSTM (Hochreiter & Schmidhuber, with a forget gate).
 
     With the gates in Keras' order (input, forget, candidate, output):
@@ -35,12 +38,20 @@ class LSTMCell(keras.layers.Layer):
         unit_forget_bias: bool. If `True`, the forget-gate part of the bias
             starts at 1 (Jozefowicz et al., 2015) whatever
             `bias_initializer` says. Defaults to `True`.
+        dropout: float in [0, 1), fraction of the inputs x_t to drop.
+            One mask per sequence inside `Recurrent` (variational dropout);
+            only in training. Defaults to `0.0`.
+        recurrent_dropout: float in [0, 1), fraction of h_{t-1} to drop
+            where it enters the recurrent products, with one mask per
+            sequence. Defaults to `0.0`.
+        seed: int or None, seeds the dropout masks. Defaults to `None`.
         **kwargs: base layer arguments (`name`, `dtype`, ...).
 
     Call arguments:
         inputs: tensor `(batch, input_dim)`, x_t.
         states: list `[h_{t-1}, C_{t-1}]`, each `(batch, units)`.
-        training: unused, accepted for the Keras cell contract.
+        training: bool. Applies dropout (fresh masks at each call of
+            the cell on its own; one mask per sequence inside `Recurrent`).
 
     Returns:
         `(h_t, [h_t, C_t])`.
@@ -73,6 +84,9 @@ class LSTMCell(keras.layers.Layer):
         recurrent_initializer="orthogonal",
         bias_initializer="zeros",
         unit_forget_bias=True,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        seed=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -92,6 +106,7 @@ class LSTMCell(keras.layers.Layer):
         self.unit_forget_bias = unit_forget_bias
         self.state_size = [units, units]
         self.output_size = units
+        self._init_dropout(dropout, recurrent_dropout, seed)
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
@@ -137,10 +152,10 @@ class LSTMCell(keras.layers.Layer):
             z = z + self.bias
         return z
 
-    def step_projected(self, projected, states):
+    def step_projected(self, projected, states, recurrent_mask=None):
         """One step given `project_inputs(x_t)`: `(h_t, [h_t, C_t])`."""
         h_prev, c_prev = states[0], states[1]
-        z = projected + ops.matmul(h_prev, self.recurrent_kernel)
+        z = projected + ops.matmul(masked_state(h_prev, recurrent_mask), self.recurrent_kernel)
         z_i, z_f, z_c, z_o = ops.split(z, 4, axis=-1)
         i = self.recurrent_activation(z_i)
         f = self.recurrent_activation(z_f)
@@ -150,7 +165,7 @@ class LSTMCell(keras.layers.Layer):
         return h, [h, c]
 
     def call(self, inputs, states, training=False):
-        return self.step_projected(self.project_inputs(inputs), states)
+        return self._call_with_dropout(inputs, states, training)
 
     def get_initial_state(self, batch_size=None):
         return [
@@ -182,6 +197,7 @@ class LSTMCell(keras.layers.Layer):
                     self.bias_initializer
                 ),
                 "unit_forget_bias": self.unit_forget_bias,
+                **self._dropout_config(),
             }
         )
         return config

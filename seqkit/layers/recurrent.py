@@ -85,7 +85,9 @@ class Recurrent(keras.layers.Layer):
         mask: optional `(batch, time)` boolean tensor; picked up
             automatically from an upstream `Embedding(mask_zero=True)` or
             `Masking` layer.
-        training: passed to cells that take it.
+        training: bool. Turns on the cell's dropout: seqkit's cells get one
+            input mask and one recurrent mask per sequence, drawn here;
+            other cells receive `training` at each step.
 
     Returns:
         `output`, or `(output, *final_states)` when `return_state`.
@@ -195,13 +197,24 @@ class Recurrent(keras.layers.Layer):
             )
         sequences = ops.cast(sequences, self.cell.compute_dtype)
         cell = self.cell
+        recurrent_mask = None
+        if training and hasattr(cell, "dropout_masks"):
+            # Variational dropout: one pair of masks for the whole sequence,
+            # the same at every step (none drawn when the rates are 0).
+            shape = ops.shape(sequences)
+            input_mask, recurrent_mask = cell.dropout_masks(shape[0], shape[-1])
+            if input_mask is not None:
+                sequences = sequences * ops.expand_dims(input_mask, 1)
         if self.input_projection == "hoisted":
             sequences = cell.project_inputs(sequences)
-            step = cell.step_projected
+
+            def step(projected, states):
+                return cell.step_projected(projected, states, recurrent_mask)
+
         elif hasattr(cell, "step_projected"):
 
             def step(x_t, states):
-                return cell.step_projected(cell.project_inputs(x_t), states)
+                return cell.step_projected(cell.project_inputs(x_t), states, recurrent_mask)
 
         else:
             cell_kwargs = {}

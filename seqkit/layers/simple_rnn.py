@@ -18,7 +18,8 @@ class SimpleRNN(_CellLayer):
 
     Args:
         units, activation, use_bias, output_units, kernel_initializer,
-        recurrent_initializer, bias_initializer, output_initializer: see `seqkit.layers.SimpleRNNCell`.
+        recurrent_initializer, bias_initializer, output_initializer, dropout,
+        recurrent_dropout, seed: see `seqkit.layers.SimpleRNNCell`.
         return_sequences, return_state, go_backwards, unroll,
         zero_output_for_mask, input_projection: see
         `seqkit.layers.Recurrent`.
@@ -49,6 +50,9 @@ class SimpleRNN(_CellLayer):
         "recurrent_initializer",
         "bias_initializer",
         "output_initializer",
+        "dropout",
+        "recurrent_dropout",
+        "seed",
     )
 
     def __init__(
@@ -61,6 +65,9 @@ class SimpleRNN(_CellLayer):
         recurrent_initializer="orthogonal",
         bias_initializer="zeros",
         output_initializer="glorot_uniform",
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        seed=None,
         return_sequences=False,
         return_state=False,
         go_backwards=False,
@@ -79,6 +86,9 @@ class SimpleRNN(_CellLayer):
                 recurrent_initializer=recurrent_initializer,
                 bias_initializer=bias_initializer,
                 output_initializer=output_initializer,
+                dropout=dropout,
+                recurrent_dropout=recurrent_dropout,
+                seed=seed,
             ),
             dict(
                 return_sequences=return_sequences,

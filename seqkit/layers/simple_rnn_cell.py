@@ -3,9 +3,12 @@
 import keras
 from keras import ops
 
+from seqkit.layers._cell_dropout import CellDropout
+from seqkit.layers._cell_dropout import masked_state
+
 
 @keras.saving.register_keras_serializable(package="seqkit")
-class SimpleRNNCell(keras.layers.Layer):
+class SimpleRNNCell(CellDropout, keras.layers.Layer):
     """One step of a simple (Elman) recurrent network.
 
     Computes
@@ -42,12 +45,16 @@ class SimpleRNNCell(keras.layers.Layer):
         bias_initializer: initializer for b_h. Defaults to `"zeros"`.
         output_initializer: initializer for W_hy. Defaults to
             `"glorot_uniform"`.
+        dropout / recurrent_dropout / seed: variational dropout of x_t
+            and of h_{t-1}, as in `seqkit.layers.LSTMCell`. Defaults to
+            `0.0`, `0.0`, `None`.
         **kwargs: base layer arguments (`name`, `dtype`, ...).
 
     Call arguments:
         inputs: tensor of shape `(batch, input_dim)`, x_t.
         states: list with one tensor of shape `(batch, units)`, h_{t-1}.
-        training: unused, accepted for the Keras cell contract.
+        training: bool. Applies dropout (fresh masks at each call of
+            the cell on its own; one mask per sequence inside `Recurrent`).
 
     Returns:
         `(output, [h_t])` with `output` of shape `(batch, output_size)`.
@@ -78,6 +85,9 @@ class SimpleRNNCell(keras.layers.Layer):
         recurrent_initializer="orthogonal",
         bias_initializer="zeros",
         output_initializer="glorot_uniform",
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        seed=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -106,6 +116,7 @@ class SimpleRNNCell(keras.layers.Layer):
         self.output_initializer = keras.initializers.get(output_initializer)
         self.state_size = units
         self.output_size = output_units if output_units is not None else units
+        self._init_dropout(dropout, recurrent_dropout, seed)
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
@@ -158,11 +169,11 @@ class SimpleRNNCell(keras.layers.Layer):
             z = z + self.bias
         return z
 
-    def step_projected(self, projected, states):
+    def step_projected(self, projected, states, recurrent_mask=None):
         """One step given `project_inputs(x_t)`: returns `(output, [h_t])`."""
         h_prev = states[0] if isinstance(states, (list, tuple)) else states
         h = self.activation(
-            projected + ops.matmul(h_prev, self.recurrent_kernel)
+            projected + ops.matmul(masked_state(h_prev, recurrent_mask), self.recurrent_kernel)
         )
         output = h
         if self.output_kernel is not None:
@@ -170,7 +181,7 @@ class SimpleRNNCell(keras.layers.Layer):
         return output, [h]
 
     def call(self, inputs, states, training=False):
-        return self.step_projected(self.project_inputs(inputs), states)
+        return self._call_with_dropout(inputs, states, training)
 
     def get_initial_state(self, batch_size=None):
         return [ops.zeros((batch_size, self.units), dtype=self.compute_dtype)]
@@ -199,6 +210,7 @@ class SimpleRNNCell(keras.layers.Layer):
                 "output_initializer": keras.initializers.serialize(
                     self.output_initializer
                 ),
+                **self._dropout_config(),
             }
         )
         return config
