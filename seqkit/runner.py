@@ -114,7 +114,17 @@ def _history_columns(rows):
 
 
 def _count(dataset):
-    return int(dataset.reduce(0, lambda count, _: count + 1).numpy())
+    """The number of elements, counted a block at a time when they have fixed shapes."""
+    import tensorflow as tf
+
+    specs = tf.nest.flatten(dataset.element_spec, expand_composites=False)
+    if specs and all(isinstance(s, tf.TensorSpec) and s.shape.is_fully_defined() for s in specs):
+        blocks = dataset.batch(4096)
+        return int(blocks.reduce(
+            tf.constant(0, tf.int64),
+            lambda count, block: count + tf.shape(tf.nest.flatten(block)[0], out_type=tf.int64)[0],
+        ).numpy())
+    return int(dataset.reduce(tf.constant(0, tf.int64), lambda count, _: count + 1).numpy())
 
 
 def _tensorboard_available():
