@@ -9,6 +9,7 @@ from seqkit.tokenizers.char_tokenizer import CharTokenizer
 from seqkit.tokenizers.registry import TOKENIZERS
 from seqkit.tokenizers.registry import get_tokenizer
 from seqkit.tokenizers.registry import load_tokenizer
+from seqkit.tokenizers.sentencepiece_tokenizer import SentencePieceTokenizer
 from seqkit.tokenizers.tokenizer import Tokenizer
 from seqkit.tokenizers.vocabulary import END_ID
 from seqkit.tokenizers.vocabulary import MASK_ID
@@ -30,6 +31,7 @@ __all__ = [
     "PAD_ID",
     "RESERVED_TOKENS",
     "START_ID",
+    "SentencePieceTokenizer",
     "TOKENIZERS",
     "Tokenizer",
     "UNK_ID",

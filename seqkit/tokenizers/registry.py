@@ -6,8 +6,8 @@ import os
 from seqkit.errors import DataError
 from seqkit.tokenizers.byte_tokenizer import ByteTokenizer
 from seqkit.tokenizers.char_tokenizer import CharTokenizer
+from seqkit.tokenizers.sentencepiece_tokenizer import SentencePieceTokenizer
 from seqkit.tokenizers.tokenizer import TOKENIZER_CONFIG
-from seqkit.tokenizers.tokenizer import VOCABULARY_FILE
 from seqkit.tokenizers.word_tokenizer import WordTokenizer
 from seqkit.tokenizers.wordpiece_tokenizer import WordPieceTokenizer
 
@@ -16,11 +16,12 @@ TOKENIZERS = {
     "char": CharTokenizer,
     "byte": ByteTokenizer,
     "wordpiece": WordPieceTokenizer,
+    "sentencepiece": SentencePieceTokenizer,
 }
 
 
 def get_tokenizer(kind, **options):
-    """Creates a tokenizer of `kind` ("word", "char", "byte" or "wordpiece").
+    """Creates a tokenizer of `kind` ("word", "char", "byte", "wordpiece" or "sentencepiece").
 
     Args:
         kind: str. A key of `TOKENIZERS`.
@@ -41,7 +42,8 @@ def load_tokenizer(directory):
     """Loads a tokenizer written by `Tokenizer.save(directory)`.
 
     Raises:
-        DataError: `tokenizer.json` or `vocab.txt` is missing or malformed;
+        DataError: `tokenizer.json` or the file it names (`vocab.txt`, or
+            `sentencepiece.model` for sentencepiece) is missing or malformed;
             the message names the file.
     """
     config_path = os.path.join(directory, TOKENIZER_CONFIG)
@@ -61,9 +63,10 @@ def load_tokenizer(directory):
     options = config.get("options", {})
     if not isinstance(options, dict):
         raise DataError("'options' must be a mapping", path=config_path)
-    vocab_path = os.path.join(directory, config.get("vocabulary_file", VOCABULARY_FILE))
+    cls = TOKENIZERS[config["kind"]]
+    asset_path = os.path.join(directory, config.get(cls.asset_key, cls.asset_file))
     try:
-        tokenizer = TOKENIZERS[config["kind"]](vocabulary=vocab_path, **options)
+        tokenizer = cls(asset_path, **options)
     except (TypeError, ValueError) as error:
         raise DataError(f"cannot build the tokenizer: {error}", path=config_path) from None
     expected = config.get("vocabulary_size")
@@ -71,6 +74,6 @@ def load_tokenizer(directory):
         raise DataError(
             f"vocabulary has {tokenizer.vocabulary_size} tokens but "
             f"{TOKENIZER_CONFIG} says {expected}",
-            path=vocab_path,
+            path=asset_path,
         )
     return tokenizer

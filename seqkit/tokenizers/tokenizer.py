@@ -34,6 +34,11 @@ class Tokenizer(tf.Module):
     """
 
     kind = None
+    # The file `save` writes beside `tokenizer.json` and the `tokenizer.json`
+    # key that names it; `load_tokenizer` passes its path to the constructor
+    # as the first argument.
+    asset_file = VOCABULARY_FILE
+    asset_key = "vocabulary_file"
     # What `[UNK]` becomes in `detokenize` output.
     unknown_text = vocab_lib.UNK_TOKEN
     # What `detokenize` puts between tokens.
@@ -214,7 +219,7 @@ class Tokenizer(tf.Module):
         raise NotImplementedError
 
     def _check_ready(self):
-        if self._token_table is None:
+        if not self._vocab.tokens:
             raise ValueError(
                 f"This {type(self).__name__} has no vocabulary yet: call "
                 f"adapt(texts) or pass vocabulary= first."
@@ -231,11 +236,7 @@ class Tokenizer(tf.Module):
         function = tf.function(
             self.tokenize, input_signature=[tf.TensorSpec([None], tf.string)]
         )
-        graph = function.get_concrete_function().graph
-        op_types = {op.type for op in graph.get_operations()}
-        for nested in graph.as_graph_def().library.function:
-            op_types.update(node.op for node in nested.node_def)
-        return sorted(op_types)
+        return sorted(graph_op_types(function.get_concrete_function().graph))
 
     @property
     def tensorflow_text_ops(self):
@@ -247,20 +248,18 @@ class Tokenizer(tf.Module):
 
     # ---------------------------------------------------------- persistence
     def save(self, directory):
-        """Writes `tokenizer.json` (kind and options) and `vocab.txt` to `directory`.
+        """Writes `tokenizer.json` (kind and options) and `asset_file` to `directory`.
 
-        Both files are written atomically; the directory is created if needed.
+        `asset_file` is `vocab.txt` unless a subclass says otherwise. Both
+        files are written atomically; the directory is created if needed.
         """
         self._check_ready()
         os.makedirs(directory, exist_ok=True)
-        vocab_lib.save_vocabulary(
-            os.path.join(directory, VOCABULARY_FILE),
-            [self._encode_vocabulary_line(token) for token in self._vocab.tokens],
-        )
+        self._save_asset(os.path.join(directory, self.asset_file))
         config = {
             "kind": self.kind,
             "options": self.options,
-            "vocabulary_file": VOCABULARY_FILE,
+            self.asset_key: self.asset_file,
             "vocabulary_size": self.vocabulary_size,
             "reserved_tokens": list(vocab_lib.RESERVED_TOKENS),
             "format_version": FORMAT_VERSION,
@@ -268,6 +267,11 @@ class Tokenizer(tf.Module):
         vocab_lib.write_lines_atomic(
             os.path.join(directory, TOKENIZER_CONFIG),
             [json.dumps(config, indent=2, ensure_ascii=False)],
+        )
+
+    def _save_asset(self, path):
+        vocab_lib.save_vocabulary(
+            path, [self._encode_vocabulary_line(token) for token in self._vocab.tokens]
         )
 
     @classmethod
@@ -284,7 +288,7 @@ class Tokenizer(tf.Module):
         return line
 
     def __repr__(self):
-        size = self.vocabulary_size if self._token_table is not None else None
+        size = self.vocabulary_size if self._vocab.tokens else None
         return f"{type(self).__name__}(vocabulary_size={size}, options={self.options})"
 
 
@@ -294,6 +298,14 @@ class _VocabularyHolder:
     def __init__(self, tokens):
         self.tokens = tuple(tokens)
         self.index = {token: i for i, token in enumerate(self.tokens)}
+
+
+def graph_op_types(graph):
+    """set of str: the op types in a `tf.Graph`, those of its nested functions included."""
+    op_types = {op.type for op in graph.get_operations()}
+    for nested in graph.as_graph_def().library.function:
+        op_types.update(node.op for node in nested.node_def)
+    return op_types
 
 
 def iterate_string_batches(texts, batch_size):

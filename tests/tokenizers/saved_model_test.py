@@ -40,9 +40,9 @@ LOADER = textwrap.dedent(
     probe = json.loads(sys.argv[1])
     results = {}
     for path in sys.argv[2:]:
-        if path.endswith("wordpiece"):
-            # Only WordPiece needs an op from tensorflow-text; the others were
-            # loaded and run before it is imported.
+        if path.endswith("piece"):
+            # Only WordPiece and SentencePiece need ops from tensorflow-text;
+            # the others were loaded and run before it is imported.
             import tensorflow_text
         assert "seqkit" not in sys.modules
         module = tf.saved_model.load(path)
@@ -72,7 +72,7 @@ def load_in_fresh_process(paths):
 def test_saved_model_in_fresh_process_gives_the_same_ids(tmp_path):
     expected = {}
     paths = {}
-    for kind in ["word", "char", "byte", "wordpiece", "classic-wordpiece"]:
+    for kind in ["word", "char", "byte", "wordpiece", "classic-wordpiece", "sentencepiece"]:
         if kind == "classic-wordpiece":
             tok = get_tokenizer("wordpiece", implementation="classic").adapt(TRAIN, max_size=100)
         else:
@@ -84,7 +84,7 @@ def test_saved_model_in_fresh_process_gives_the_same_ids(tmp_path):
         expected[kind] = {
             "ragged": ids.to_list(),
             "text": [s.decode("utf-8") for s in tok.detokenize(ids.to_tensor()).numpy()],
-            "text_imported": kind.endswith("wordpiece"),
+            "text_imported": kind.endswith("piece"),
         }
     results = load_in_fresh_process(list(paths.values()))
     for kind, path in paths.items():

@@ -13,7 +13,7 @@ from seqkit.tokenizers import load_tokenizer
 
 pytestmark = pytest.mark.tf_only
 
-KINDS = ["word", "char", "byte", "wordpiece"]
+KINDS = ["word", "char", "byte", "wordpiece", "sentencepiece"]
 TEXTS = [
     "The quick brown fox jumps over the lazy dog.",
     "",
@@ -85,8 +85,13 @@ def test_save_and_load_identically(tokenizers, kind, tmp_path):
     tok.save(tmp_path)
     config = json.loads((tmp_path / "tokenizer.json").read_text(encoding="utf-8"))
     assert config["kind"] == kind and config["options"] == tok.options
-    lines = (tmp_path / "vocab.txt").read_text(encoding="utf-8").split("\n")
-    assert len(lines) == tok.vocabulary_size
+    if kind == "sentencepiece":
+        assert config["model_file"] == "sentencepiece.model"
+        assert (tmp_path / "sentencepiece.model").read_bytes() == tok.proto
+        assert not (tmp_path / "vocab.txt").exists()
+    else:
+        lines = (tmp_path / "vocab.txt").read_text(encoding="utf-8").split("\n")
+        assert len(lines) == tok.vocabulary_size
     loaded = load_tokenizer(tmp_path)
     assert type(loaded) is type(tok)
     assert loaded.vocabulary == tok.vocabulary and loaded.options == tok.options
@@ -100,6 +105,8 @@ def test_serving_ops_are_listed(tokenizers, kind):
     text_ops = tokenizers[kind].tensorflow_text_ops
     if kind == "wordpiece":
         assert text_ops == ["FastWordpieceTokenizeWithOffsets"]
+    elif kind == "sentencepiece":
+        assert text_ops == ["SentencepieceOp", "SentencepieceTokenizeOp"]
     else:
         assert text_ops == []
 
@@ -108,7 +115,9 @@ def test_get_tokenizer_lists_valid_kinds():
     assert sorted(TOKENIZERS) == sorted(KINDS)
     tok = get_tokenizer("word", lowercase=False, punctuation="keep")
     assert tok.options == {"lowercase": False, "punctuation": "keep"}
-    with pytest.raises(ValueError, match=r"'bpe'.*\['byte', 'char', 'word', 'wordpiece'\]"):
+    with pytest.raises(
+        ValueError, match=r"'bpe'.*\['byte', 'char', 'sentencepiece', 'word', 'wordpiece'\]"
+    ):
         get_tokenizer("bpe")
 
 
@@ -123,4 +132,7 @@ def test_load_tokenizer_errors_name_the_file(tmp_path):
         load_tokenizer(tmp_path)
     (tmp_path / "tokenizer.json").write_text('{"kind": "word"}', encoding="utf-8")
     with pytest.raises(DataError, match="vocab.txt"):
+        load_tokenizer(tmp_path)
+    (tmp_path / "tokenizer.json").write_text('{"kind": "sentencepiece"}', encoding="utf-8")
+    with pytest.raises(DataError, match="sentencepiece.model: cannot read"):
         load_tokenizer(tmp_path)
