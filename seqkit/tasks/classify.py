@@ -70,13 +70,16 @@ class TokenizerConfig:
     """How text becomes token ids.
 
     Fields:
-        kind: "word", "char", "byte" or "wordpiece" (`seqkit.tokenizers`).
+        kind: "word", "char", "byte", "wordpiece" or "sentencepiece"
+            (`seqkit.tokenizers`).
         vocabulary_size: the most entries in the vocabulary, reserved tokens
             included (ignored by byte).
-        min_frequency: tokens seen fewer times in the training text map to [UNK].
+        min_frequency: tokens seen fewer times in the training text map to [UNK]
+            (must be 1 for sentencepiece, which has no count threshold).
         max_length: longer inputs keep their first `max_length` tokens, in
             training and in the exported model alike.
-        lowercase: fold case before splitting (word, wordpiece).
+        lowercase: fold case before splitting (word, wordpiece, char,
+            sentencepiece).
         punctuation: "split" (each punctuation mark is a token), "strip"
             (dropped) or "keep" (left attached: split on whitespace only, right
             for text that is already tokenized, such as SST-2's "does n't").
@@ -176,7 +179,7 @@ def _make_tokenizer(tok_config):
     from seqkit.tokenizers import get_tokenizer
 
     options = {}
-    if tok_config.kind in ("word", "wordpiece", "char"):
+    if tok_config.kind in ("word", "wordpiece", "char", "sentencepiece"):
         options["lowercase"] = tok_config.lowercase
     if tok_config.kind in ("word", "wordpiece"):
         options["punctuation"] = tok_config.punctuation
@@ -354,6 +357,12 @@ class ClassifyTask(Task):
                 "model.embedding_dim must be divisible by model.num_heads for the transformer "
                 f"encoder. Received: embedding_dim={config.model.embedding_dim}, "
                 f"num_heads={config.model.num_heads}"
+            )
+        if config.tokenizer.kind == "sentencepiece" and config.tokenizer.min_frequency != 1:
+            raise ConfigError(
+                "tokenizer.min_frequency has no meaning for the sentencepiece tokenizer (it keeps "
+                f"pieces by likelihood, not by count). Received: min_frequency="
+                f"{config.tokenizer.min_frequency}; add --set tokenizer.min_frequency=1"
             )
 
     # ---- data

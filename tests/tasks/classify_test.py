@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from seqkit.config import load_config
+from seqkit.errors import ConfigError
 from seqkit.errors import DataError
 from seqkit.tasks.classify import ENCODERS
 from seqkit.tasks.classify import ClassifyTask
@@ -163,3 +164,24 @@ def test_tokenizer_punctuation_setting_reaches_the_tokenizer(files, punctuation,
     config, task, pre = prepared(recipe, f"tokenizer.punctuation={punctuation}")
     ids = pre.tokenizer.tokenize(np.array(["good, film"]))
     assert ids.row_lengths().numpy().tolist() == [expected]
+
+
+def test_sentencepiece_tokenizer_from_the_recipe(files, tmp_path):
+    _, _, recipe = files
+    config, task, pre = prepared(recipe, "tokenizer.kind=sentencepiece")
+    assert pre.tokenizer.kind == "sentencepiece"
+    upper, lower = pre.tokenizer.tokenize(np.array(["THE FILM WAS GOOD", "the film was good"]))
+    np.testing.assert_array_equal(upper.numpy(), lower.numpy())  # tokenizer.lowercase reaches it
+    train, _ = task.split_training_data(config)
+    ids, _ = next(iter(task.make_dataset(config, train, pre, training=False)))
+    assert ids.dtype.name == "int32" and ids.shape[0] == 2
+    task.save_assets(pre, tmp_path / "assets")
+    loaded = task.load_assets(config, tmp_path / "assets")
+    np.testing.assert_array_equal(loaded.tokenizer.tokenize(np.array(["what a film"]))[0].numpy(),
+                                  pre.tokenizer.tokenize(np.array(["what a film"]))[0].numpy())
+
+
+def test_sentencepiece_with_a_count_threshold_is_a_config_error(files):
+    _, _, recipe = files
+    with pytest.raises(ConfigError, match="min_frequency=1"):
+        load_config([recipe], ["tokenizer.kind=sentencepiece", "tokenizer.min_frequency=2"])
