@@ -6,6 +6,7 @@ from seqkit.data import batch_and_map
 from seqkit.data import batch_by_tokens
 from seqkit.data import bucket_by_length
 from seqkit.data import cache
+from seqkit.data import filter_batched
 from seqkit.data import length_sorted_batches
 from seqkit.data import make_label_lookup
 from seqkit.data import many_to_one_fn
@@ -253,3 +254,14 @@ def test_batch_and_map_rejects_bad_arguments():
         batch_and_map(_split_words, 4, window_batches=0)
     with pytest.raises(ValueError, match="seed"):
         batch_and_map(_split_words, 4, seed=1.5)
+
+
+def test_filter_batched_keeps_order_and_agrees_with_filter():
+    rows = tf.data.Dataset.from_tensor_slices({"n": list(range(3000)), "s": [str(i) for i in range(3000)]})
+    predicate = lambda block: tf.logical_or(block["n"] % 7 == 0, tf.strings.length(block["s"]) == 2)  # noqa: E731
+    got = [int(r["n"]) for r in rows.apply(filter_batched(predicate, block_size=128)).as_numpy_iterator()]
+    assert got == [i for i in range(3000) if i % 7 == 0 or len(str(i)) == 2]
+    # Variable-length elements are judged one at a time, as blocks of one.
+    dataset, arrays = _sequences(n=30)
+    long_ones = dataset.apply(filter_batched(lambda block: tf.shape(block)[1:2] > 10))
+    assert [len(s) for s in long_ones.as_numpy_iterator()] == [len(a) for a in arrays if len(a) > 10]
