@@ -40,7 +40,20 @@ class TrainConfig:
 
     Fields:
         optimizer: "adam", "adamw" or "sgd".
-        learning_rate: float.
+        learning_rate: float, the rate after warmup (the peak of "cosine").
+        lr_schedule: "constant" (the default) or "cosine": after warmup the
+            rate decays along a half cosine to 0 at the end of the last of
+            `epochs` (`seqkit.schedules.WarmupDecay`). An early stop ends the
+            run before the rate reaches 0; resuming with another `epochs`
+            changes the curve.
+        warmup_steps: int, optimizer steps (batches) of linear warmup from
+            0 to `learning_rate`. 0 (the default) starts at `learning_rate`.
+        ema_momentum: float in (0, 1) or None (the default: off). Keeps an
+            exponential moving average of the weights
+            (`avg = m * avg + (1 - m) * w` after every step, Keras'
+            `use_ema`); validation, the best-weights checkpoint and the saved
+            model use the averaged weights, training continues from the raw
+            ones. 0.99 averages over roughly the last 100 steps.
         weight_decay: float, decoupled weight decay (adamw, sgd). 0 disables it.
         epochs: int, the most epochs to train.
         batch_size: int.
@@ -55,6 +68,9 @@ class TrainConfig:
 
     optimizer: str = "adam"
     learning_rate: float = 1e-3
+    lr_schedule: str = "constant"
+    warmup_steps: int = 0
+    ema_momentum: float | None = None
     weight_decay: float = 0.0
     epochs: int = 10
     batch_size: int = 32
@@ -65,11 +81,19 @@ class TrainConfig:
     shuffle_buffer: int = 10000
 
     SECTION: ClassVar[str] = "train"
-    CHOICES: ClassVar[dict] = {"optimizer": lambda: ("adam", "adamw", "sgd")}
+    CHOICES: ClassVar[dict] = {
+        "optimizer": lambda: ("adam", "adamw", "sgd"),
+        "lr_schedule": lambda: ("constant", "cosine"),
+    }
 
     def __post_init__(self):
         _positive(self, "learning_rate", "epochs", "batch_size", "shuffle_buffer")
-        _non_negative(self, "weight_decay")
+        _non_negative(self, "weight_decay", "warmup_steps")
+        if self.ema_momentum is not None and not 0 < self.ema_momentum < 1:
+            raise ConfigError(
+                f"train.ema_momentum must be in (0, 1), or null to train without a weight "
+                f"average. Received: ema_momentum={self.ema_momentum!r}"
+            )
         if self.clipnorm is not None:
             _positive(self, "clipnorm")
         if self.early_stopping_patience is not None:

@@ -63,10 +63,27 @@ def default_run_dir(config):
     return pathlib.Path("runs") / config.name
 
 
-def _make_optimizer(train):
+def _learning_rate(train, steps_per_epoch):
+    """`train.learning_rate` as a float, or a `WarmupDecay` schedule when one is configured."""
+    if train.lr_schedule == "constant" and not train.warmup_steps:
+        return train.learning_rate
+    from seqkit.schedules import WarmupDecay
+
+    return WarmupDecay(
+        train.learning_rate,
+        total_steps=max(1, train.epochs * steps_per_epoch),
+        warmup_steps=train.warmup_steps,
+        decay=train.lr_schedule,
+    )
+
+
+def _make_optimizer(train, steps_per_epoch=1):
     import keras
 
-    options = {"learning_rate": train.learning_rate}
+    options = {"learning_rate": _learning_rate(train, steps_per_epoch)}
+    if train.ema_momentum is not None:
+        options["use_ema"] = True
+        options["ema_momentum"] = train.ema_momentum
     if train.clipnorm is not None:
         options["clipnorm"] = train.clipnorm
     if train.weight_decay:
@@ -157,6 +174,14 @@ def _callbacks(run, monitor, train, resume, extra):
         keras.callbacks.BackupAndRestore(
             backup_dir=str(run.backup), save_freq="epoch", double_checkpoint=True, delete_checkpoint=False
         ),
+    ]
+    if train.ema_momentum is not None:
+        # Validation runs on the averaged weights; at each epoch end they are
+        # swapped into the model (after the backup above has saved the raw
+        # ones, so a resumed run continues from those) for the checkpoint
+        # below, and swapped back when the next epoch begins.
+        callbacks.append(keras.callbacks.SwapEMAWeights(swap_on_epoch=True))
+    callbacks += [
         keras.callbacks.ModelCheckpoint(
             str(run.best_weights), monitor=monitor, mode=mode, save_best_only=True,
             save_weights_only=True, initial_value_threshold=best_so_far, verbose=0,
@@ -265,7 +290,11 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
         monitor = monitor[len("val_"):]
 
     model = task.build_model(config, preprocessing)
-    model.compile(optimizer=_make_optimizer(config.train), **task.compile_args(config, preprocessing))
+    steps_per_epoch = math.ceil(train_count / config.train.batch_size)
+    model.compile(
+        optimizer=_make_optimizer(config.train, steps_per_epoch),
+        **task.compile_args(config, preprocessing),
+    )
 
     class EpochStart(keras.callbacks.Callback):
         first = None

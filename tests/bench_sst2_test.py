@@ -129,3 +129,36 @@ def test_bench_skips_cleanly_without_the_shared_data(sst2, tmp_path, monkeypatch
     assert sst2.main([]) == 0
     out = capsys.readouterr().out
     assert out.startswith("sst2 bench skipped:") and "sst2_train.tsv" in out
+
+
+@pytest.mark.large
+def test_fit_recipe_refits_on_every_row_for_the_selected_epochs(sst2, tmp_path):
+    from seqkit.config import load_config
+
+    texts, labels = _tiny_corpus()
+    train = tmp_path / "train.tsv"
+    # Distinct rows: a training row equal to a held-out row is one of its phrases.
+    sst2._write_subsample([f"review {i} : {t}" for i, t in enumerate(texts * 2)], labels * 2, train)
+    dev = tmp_path / "dev.tsv"
+    sst2._write_subsample(texts[:10], labels[:10], dev)
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text(
+        "task: classify\nname: tiny\n"
+        "data: {text_column: sentence, label_column: label, validation_split: 0.25,\n"
+        "       validation_min_words: 3, exclude_held_out_phrases: true}\n"
+        "tokenizer: {max_length: 8, punctuation: keep}\n"
+        "model: {encoder: gru, embedding_dim: 8, units: 4, dropout: 0.0}\n"
+        "train: {epochs: 3, batch_size: 16, learning_rate: 0.05, monitor: val_accuracy,\n"
+        "        early_stopping_patience: 1, lr_schedule: cosine, ema_momentum: 0.5}\n"
+    )
+    result = sst2.fit_recipe(recipe, train, dev, tmp_path / "run", verbose=0)
+    assert result["refit"] and 1 <= result["best_epoch"] <= result["epochs"] <= 3
+    refit = load_config([tmp_path / "run_refit" / "config.yaml"])
+    assert refit.data.validation_split == 0 and not refit.data.exclude_held_out_phrases
+    assert refit.train.epochs == result["best_epoch"] and refit.train.early_stopping_patience is None
+    assert refit.train.lr_schedule == "cosine" and refit.train.ema_momentum == 0.5
+    history = (tmp_path / "run_refit" / "history.csv").read_text().splitlines()
+    assert len(history) == 1 + result["best_epoch"]
+    assert 0.0 <= result["accuracy"] <= 1.0 and 0.0 <= result["select_accuracy"] <= 1.0
+    plain = sst2.fit_recipe(recipe, train, dev, tmp_path / "plain", verbose=0, refit=False)
+    assert not plain["refit"] and not (tmp_path / "plain_refit").exists()

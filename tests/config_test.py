@@ -228,3 +228,32 @@ def test_a_new_train_file_drops_the_recipes_other_data_files(tmp_path):
     only_test = load_config([recipe], data_overrides={"test": "t.csv"})
     assert only_test.data.train == str((tmp_path / "a.csv").resolve())
     assert only_test.data.validation == str((tmp_path / "b.csv").resolve())
+
+
+def test_schedule_and_weight_average_fields_are_validated(base):
+    config = load_config(
+        [base], ["train.lr_schedule=cosine", "train.warmup_steps=50", "train.ema_momentum=0.99"]
+    )
+    assert (config.train.lr_schedule, config.train.warmup_steps, config.train.ema_momentum) == (
+        "cosine", 50, 0.99,
+    )
+    defaults = load_config([base]).train
+    assert (defaults.lr_schedule, defaults.warmup_steps, defaults.ema_momentum) == ("constant", 0, None)
+    with pytest.raises(ConfigError, match=r"unknown train.lr_schedule 'linear'.*constant, cosine"):
+        load_config([base], ["train.lr_schedule=linear"])
+    with pytest.raises(ConfigError, match=r"train.warmup_steps must be >= 0. Received: warmup_steps=-1"):
+        load_config([base], ["train.warmup_steps=-1"])
+    for bad in ("1.0", "0", "-0.5"):
+        with pytest.raises(ConfigError, match=r"train.ema_momentum must be in \(0, 1\)"):
+            load_config([base], [f"train.ema_momentum={bad}"])
+
+
+def test_validation_min_words_needs_a_held_out_split(base, tmp_path):
+    config = load_config([base], ["data.validation_min_words=5"])
+    assert config.data.validation_min_words == 5
+    with pytest.raises(ConfigError, match=r"data.validation_min_words must be >= 0"):
+        load_config([base], ["data.validation_min_words=-1"])
+    with pytest.raises(ConfigError, match=r"validation_min_words works on the rows held out"):
+        load_config([base], ["data.validation_min_words=5", "data.validation_split=0"])
+    with pytest.raises(ConfigError, match=r"validation_min_words works on the rows held out"):
+        load_config([base], ["data.validation_min_words=5"], {"validation": str(tmp_path / "v.csv")})

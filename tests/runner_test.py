@@ -193,3 +193,42 @@ def test_resume_refuses_a_different_model(trained):
     config = load_config([trained.run.path / "config.yaml"], ["model.units=7"])
     with pytest.raises(ConfigError, match="different 'model' section"):
         runner.fit(config, run_dir=trained.run.path, resume=True, verbose=0)
+
+
+class WeightsAtEpochEnd(keras.callbacks.Callback):
+    """Raw weights after an epoch's last batch, and the weights the epoch-end callbacks see."""
+
+    def __init__(self):
+        super().__init__()
+        self.raw, self.at_end = [], []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.last_batch = [w.numpy().copy() for w in self.model.trainable_weights]
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.raw.append(self.last_batch)
+        self.at_end.append([w.numpy().copy() for w in self.model.trainable_weights])
+
+
+@pytest.mark.large
+def test_weight_average_is_validated_checkpointed_and_saved(tmp_path):
+    config = load_config(
+        [tiny_recipe(tmp_path, epochs=3)],
+        ["train.ema_momentum=0.8", "train.monitor=val_loss", "train.lr_schedule=cosine",
+         "train.warmup_steps=2"],
+    )
+    seen = WeightsAtEpochEnd()
+    result = runner.fit(config, run_dir=tmp_path / "run", callbacks=[seen], verbose=0)
+    model = result.run.model
+    assert model.optimizer.use_ema and model.optimizer.ema_momentum == pytest.approx(0.8)
+    # Cosine decay over epochs * steps: the rate is back at 0 after the last step.
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.0, abs=1e-6)
+    # At each epoch end the model holds the average, not the raw weights.
+    for raw, at_end in zip(seen.raw, seen.at_end):
+        assert max(np.abs(r - a).max() for r, a in zip(raw, at_end)) > 1e-4
+    # The saved model is the average of the best epoch by val_loss, and the
+    # val_loss that chose it was measured on those same weights.
+    best = int(np.argmin(result.history["val_loss"]))
+    for weight, expected in zip(model.trainable_weights, seen.at_end[best]):
+        np.testing.assert_allclose(weight.numpy(), expected, atol=1e-6)
+    assert result.metrics["validation"]["loss"] == pytest.approx(result.history["val_loss"][best], abs=1e-4)

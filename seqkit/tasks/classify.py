@@ -39,6 +39,22 @@ class ClassifyDataConfig:
             with `split_seed`, are held out.
         text_column / label_column: column names in the header.
         delimiter: None picks tab for .tsv and comma otherwise.
+        validation_min_words: int; 0 (the default) keeps every held-out row.
+            Above 0, only held-out rows of at least this many
+            whitespace-separated words are kept for validation (the shorter
+            ones stay out of training too, so the training rows do not
+            change). For training files of phrases whose evaluation data are
+            full sentences (SST-2), this makes the set that picks the best
+            epoch look like the evaluation data. Only with
+            `validation_split`; a `validation` file is used whole.
+        exclude_held_out_phrases: bool. True drops every training row that
+            is a phrase of a held-out row: the same words in the same order,
+            a contiguous run of its words (whitespace-separated, compared
+            exactly). Phrase-level data sets such as SST-2 hold a labelled row
+            for each phrase of a sentence, so a held-out sentence otherwise
+            has its parts in training and held-out accuracy overstates
+            accuracy on new sentences. Defaults to False. Only with
+            `validation_split`.
         probes: sentences `seqkit fit` predicts at the end, as a quick look.
     """
 
@@ -50,6 +66,8 @@ class ClassifyDataConfig:
     delimiter: str | None = None
     validation_split: float = 0.1
     split_seed: int = 42
+    validation_min_words: int = 0
+    exclude_held_out_phrases: bool = False
     probes: tuple[str, ...] = ()
 
     SECTION: ClassVar[str] = "data"
@@ -57,6 +75,7 @@ class ClassifyDataConfig:
 
     def __post_init__(self):
         config_lib.fraction(self, "validation_split")
+        config_lib.non_negative(self, "validation_min_words")
 
 
 def _tokenizer_kinds():
@@ -352,6 +371,15 @@ class ClassifyTask(Task):
 
     @classmethod
     def check_config(cls, config):
+        held_out = config.data.validation is None and config.data.validation_split > 0
+        for key in ("validation_min_words", "exclude_held_out_phrases"):
+            if getattr(config.data, key) and not held_out:
+                raise ConfigError(
+                    f"data.{key} works on the rows held out of the training file "
+                    "(data.validation_split > 0, no data.validation file). Received: "
+                    f"{key}={getattr(config.data, key)}, validation={config.data.validation!r}, "
+                    f"validation_split={config.data.validation_split}"
+                )
         if config.model.encoder == "transformer" and config.model.embedding_dim % config.model.num_heads:
             raise ConfigError(
                 "model.embedding_dim must be divisible by model.num_heads for the transformer "
@@ -426,7 +454,14 @@ class ClassifyTask(Task):
             return train, self.read_split(config, config.data.validation)
         if config.data.validation_split == 0:
             return train, None
-        return _split_fraction(train, config.data.validation_split, config.data.split_seed)
+        train, held_out = _split_fraction(train, config.data.validation_split, config.data.split_seed)
+        if config.data.validation_min_words:
+            held_out = held_out.apply(
+                _min_words(config.data.text_column, config.data.validation_min_words)
+            )
+        if config.data.exclude_held_out_phrases:
+            train = train.apply(_drop_phrases_of(held_out, config.data.text_column))
+        return train, held_out
 
     # ---- preprocessing
 
@@ -617,6 +652,49 @@ class ClassifyTask(Task):
 
 def _text(value):
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def _min_words(text_key, min_words):
+    """A `.apply` step keeping rows whose `text_key` has >= `min_words` whitespace-separated words."""
+    import tensorflow as tf
+
+    from seqkit.data import filter_batched
+
+    def long_enough(rows):
+        words = tf.strings.split(tf.strings.strip(rows[text_key]))
+        return words.row_lengths() >= min_words
+
+    return filter_batched(long_enough)
+
+
+def _drop_phrases_of(held_out, text_key):
+    """A `.apply` step dropping rows whose text is a contiguous word run of a `held_out` row.
+
+    Reads `held_out` once (it is the small part) and looks each row up in a
+    hash table of every word span of every held-out text.
+    """
+    import tensorflow as tf
+
+    spans = set()
+    for row in held_out.as_numpy_iterator():
+        words = row[text_key].decode("utf-8").split()
+        for start in range(len(words)):
+            for end in range(start + 1, len(words) + 1):
+                spans.add(" ".join(words[start:end]))
+    if not spans:
+        return lambda dataset: dataset
+    keys = tf.constant(sorted(spans))
+    table = tf.lookup.StaticHashTable(
+        tf.lookup.KeyValueTensorInitializer(keys, tf.ones_like(keys, dtype=tf.int64)), default_value=0
+    )
+
+    from seqkit.data import filter_batched
+
+    def keep(rows):
+        words = tf.strings.split(tf.strings.strip(rows[text_key]))
+        return table.lookup(tf.strings.reduce_join(words, axis=-1, separator=" ")) == 0
+
+    return filter_batched(keep)
 
 
 def _split_fraction(dataset, fraction, seed):

@@ -185,3 +185,49 @@ def test_sentencepiece_with_a_count_threshold_is_a_config_error(files):
     _, _, recipe = files
     with pytest.raises(ConfigError, match="min_frequency=1"):
         load_config([recipe], ["tokenizer.kind=sentencepiece", "tokenizer.min_frequency=2"])
+
+
+def test_validation_min_words_keeps_long_held_out_rows_and_leaves_training_alone(tmp_path):
+    rows = ["text,label"] + [f"{' '.join(['w'] * (1 + i % 6))} {i},pos" for i in range(120)]
+    (tmp_path / "train.csv").write_text("\n".join(rows) + "\n")
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text("task: classify\ndata: {train: train.csv, validation_split: 0.3, split_seed: 3}\n")
+    task = ClassifyTask()
+
+    def texts(dataset):
+        return [row["text"].decode() for row in dataset.as_numpy_iterator()]
+
+    all_train, all_held = map(texts, task.split_training_data(load_config([recipe])))
+    train, held = map(
+        texts, task.split_training_data(load_config([recipe], ["data.validation_min_words=5"]))
+    )
+    assert train == all_train  # the training rows do not change
+    # Held-out rows of 5+ words ("w w w w 7" has 5), nothing else.
+    assert held == [t for t in all_held if len(t.split()) >= 5]
+    assert 0 < len(held) < len(all_held)
+
+
+def test_exclude_held_out_phrases_drops_word_runs_of_held_out_rows(tmp_path):
+    sentences = [f"s{i} the plot is thin but charming" for i in range(40)]
+    phrases = ["the plot is thin", "but charming", "plot", "thin but", "charming but", "the  plot"]
+    rows = ["text,label"] + [f"{t},pos" for t in sentences + phrases]
+    (tmp_path / "train.csv").write_text("\n".join(rows) + "\n")
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text("task: classify\ndata: {train: train.csv, validation_split: 0.2, split_seed: 1}\n")
+    task = ClassifyTask()
+
+    def texts(dataset):
+        return [row["text"].decode() for row in dataset.as_numpy_iterator()]
+
+    plain_train, plain_held = map(texts, task.split_training_data(load_config([recipe])))
+    held_sentences = [t for t in plain_held if t.startswith("s")]
+    assert held_sentences, "the split seed must hold out at least one sentence"
+    train, held = map(texts, task.split_training_data(
+        load_config([recipe], ["data.exclude_held_out_phrases=true"])
+    ))
+    assert held == plain_held
+    # Every contiguous run of a held-out sentence's words leaves training
+    # (whitespace runs compare as one space); "charming but" is no run of one.
+    dropped = {"the plot is thin", "but charming", "plot", "thin but", "the  plot"}
+    assert train == [t for t in plain_train if t not in dropped]
+    assert "charming but" in train
