@@ -139,6 +139,8 @@ class ClassifyModelConfig:
             the real time steps.
         dropout: after the embedding and before the classifier (and inside
             Transformer blocks).
+        recurrent_dropout: variational dropout of h_{t-1} inside the
+            recurrent cells (rnn, lstm, gru, bilstm), one mask per sequence.
         num_heads / intermediate_dim / positional / norm_first: Transformer
             settings; positional is "learned" or "sinusoidal".
     """
@@ -149,6 +151,7 @@ class ClassifyModelConfig:
     units: int = 64
     pooling: str = "last"
     dropout: float = 0.1
+    recurrent_dropout: float = 0.0
     num_heads: int = 4
     intermediate_dim: int = 128
     positional: str = "learned"
@@ -164,6 +167,7 @@ class ClassifyModelConfig:
     def __post_init__(self):
         config_lib.positive(self, "embedding_dim", "num_layers", "units", "num_heads", "intermediate_dim")
         config_lib.fraction(self, "dropout")
+        config_lib.fraction(self, "recurrent_dropout")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -218,16 +222,16 @@ def _recurrent_encoder(kind):
         for index in range(model_config.num_layers):
             sequences = index < model_config.num_layers - 1 or not last
             name = f"{kind}_{index}"
+            options = dict(return_sequences=sequences, recurrent_dropout=model_config.recurrent_dropout)
             if kind == "rnn":
-                layer = layers.SimpleRNN(model_config.units, return_sequences=sequences, name=name)
+                layer = layers.SimpleRNN(model_config.units, name=name, **options)
             elif kind == "gru":
-                layer = layers.GRU(model_config.units, return_sequences=sequences, name=name)
+                layer = layers.GRU(model_config.units, name=name, **options)
             elif kind == "lstm":
-                layer = layers.LSTM(model_config.units, return_sequences=sequences, name=name)
+                layer = layers.LSTM(model_config.units, name=name, **options)
             else:  # bilstm
                 layer = layers.Bidirectional(
-                    layers.LSTM(model_config.units, return_sequences=sequences, name=f"lstm_{index}"),
-                    name=name,
+                    layers.LSTM(model_config.units, name=f"lstm_{index}", **options), name=name
                 )
             stack.append(layer)
         encoder = stack[0] if len(stack) == 1 else layers.StackedRecurrent(stack, name=f"{kind}_stack")

@@ -231,3 +231,15 @@ def test_exclude_held_out_phrases_drops_word_runs_of_held_out_rows(tmp_path):
     dropped = {"the plot is thin", "but charming", "plot", "thin but", "the  plot"}
     assert train == [t for t in plain_train if t not in dropped]
     assert "charming but" in train
+
+
+@pytest.mark.parametrize("encoder", ["rnn", "lstm", "gru", "bilstm"])
+def test_recurrent_dropout_reaches_every_recurrent_cell(files, encoder):
+    _, _, recipe = files
+    config, task, pre = prepared(recipe, f"model.encoder={encoder}", "model.recurrent_dropout=0.25",
+                                 "model.num_layers=2")
+    model = task.build_model(config, pre)
+    cells = [layer.cell for layer in model._flatten_layers() if hasattr(layer, "cell")]
+    assert cells and all(cell.recurrent_dropout == 0.25 for cell in cells)
+    with pytest.raises(ConfigError, match="recurrent_dropout"):
+        load_config([recipe], ["model.recurrent_dropout=1.0"])
