@@ -26,6 +26,7 @@ from seqkit.layers.position_embedding import PositionEmbedding
 from seqkit.layers.scaled_dot_product_attention import scaled_dot_product_attention
 from seqkit.layers.sinusoidal_position_encoding import SinusoidalPositionEncoding
 from seqkit.layers.token_and_position_embedding import TokenAndPositionEmbedding
+from seqkit.layers.token_dropout import TokenDropout
 from seqkit.layers.transformer_decoder_block import TransformerDecoderBlock
 from seqkit.layers.transformer_encoder_block import TransformerEncoderBlock
 # --- end attention ---

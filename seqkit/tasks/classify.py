@@ -141,6 +141,8 @@ class ClassifyModelConfig:
             Transformer blocks).
         recurrent_dropout: variational dropout of h_{t-1} inside the
             recurrent cells (rnn, lstm, gru, bilstm), one mask per sequence.
+        token_dropout: share of real tokens replaced by [UNK] in training
+            (word dropout, `seqkit.layers.TokenDropout`); 0 disables it.
         num_heads / intermediate_dim / positional / norm_first: Transformer
             settings; positional is "learned" or "sinusoidal".
     """
@@ -152,6 +154,7 @@ class ClassifyModelConfig:
     pooling: str = "last"
     dropout: float = 0.1
     recurrent_dropout: float = 0.0
+    token_dropout: float = 0.0
     num_heads: int = 4
     intermediate_dim: int = 128
     positional: str = "learned"
@@ -168,6 +171,7 @@ class ClassifyModelConfig:
         config_lib.positive(self, "embedding_dim", "num_layers", "units", "num_heads", "intermediate_dim")
         config_lib.fraction(self, "dropout")
         config_lib.fraction(self, "recurrent_dropout")
+        config_lib.fraction(self, "token_dropout")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -553,7 +557,16 @@ class ClassifyTask(Task):
 
         token_ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")
         vocabulary_size = int(preprocessing.tokenizer.vocabulary_size)
-        x = _embed(config, token_ids, vocabulary_size)
+        ids = token_ids
+        if config.model.token_dropout:
+            from seqkit.layers import TokenDropout
+
+            ids = TokenDropout(
+                config.model.token_dropout,
+                unknown_id=int(getattr(preprocessing.tokenizer, "unk_id", 1)),
+                name="token_dropout",
+            )(token_ids)
+        x = _embed(config, ids, vocabulary_size)
         mask = keras.ops.not_equal(token_ids, 0)
         if config.model.dropout:
             x = keras.layers.Dropout(config.model.dropout, name="embedding_dropout")(x)

@@ -243,3 +243,15 @@ def test_recurrent_dropout_reaches_every_recurrent_cell(files, encoder):
     assert cells and all(cell.recurrent_dropout == 0.25 for cell in cells)
     with pytest.raises(ConfigError, match="recurrent_dropout"):
         load_config([recipe], ["model.recurrent_dropout=1.0"])
+
+
+def test_token_dropout_is_in_the_model_and_inert_at_inference(files):
+    _, _, recipe = files
+    config, task, pre = prepared(recipe, "model.token_dropout=0.3", "model.encoder=gru")
+    model = task.build_model(config, pre)
+    layer = model.get_layer("token_dropout")
+    assert layer.rate == 0.3 and layer.unknown_id == pre.tokenizer.unk_id
+    ids = np.array([[5, 6, 7, 0]], dtype="int32")
+    np.testing.assert_array_equal(np.asarray(model(ids)), np.asarray(model(ids)))
+    with pytest.raises(ConfigError, match="token_dropout"):
+        load_config([recipe], ["model.token_dropout=1.5"])
