@@ -159,36 +159,36 @@ def length_sorted_batches(batch_size, window_batches=32, seed=None, length_fn=No
     _check_positive(batch_size=batch_size, window_batches=window_batches)
     if seed is not None and not isinstance(seed, int):
         raise ValueError(f"`seed` must be an int or None. Received: seed={seed!r}")
-    if length_fn is None:
-        return _length_sorted_padded(batch_size, window_batches, seed)
     window = batch_size * window_batches
 
-    def with_length(*element):
-        return (element if len(element) > 1 else element[0]), tf.cast(length_fn(*element), tf.int64)
-
-    def sort_and_cut(elements, lengths):
-        # Works on the flat list of components; a ragged (variable-length) one
-        # travels as (zero/""-padded tensor, row lengths) until `trim`.
-        order = tf.argsort(lengths, stable=True)
-        flat = []
-        for t in tf.nest.flatten(elements, expand_composites=False):
-            t = tf.gather(t, order)
-            flat.append((t.to_tensor(), t.row_lengths()) if isinstance(t, tf.RaggedTensor) else t)
-        return tf.data.Dataset.from_tensor_slices(tuple(flat)).batch(batch_size)
-
     def apply(dataset):
-        ragged = dataset.map(with_length).ragged_batch(window)
-        structure = ragged.element_spec[0]
+        if length_fn is None:
+            # One padded_batch per window (far cheaper here than ragged_batch);
+            # a row's length is the position of its last non-padding entry, so
+            # padding values (0 or "") must never end a real sequence, as with
+            # the reserved padding id 0 of seqkit's vocabularies.
+            variable = [
+                spec.shape.rank is not None and spec.shape.rank >= 1 and spec.shape[0] is None
+                for spec in tf.nest.flatten(dataset.element_spec)
+            ]
+            if not any(variable):
+                raise ValueError("Element has no variable-length component to sort by.")
 
-        def trim(*flat):
-            # Cut the window-wide padding back to each batch's longest row.
-            components = [c[0][:, : tf.reduce_max(c[1])] if isinstance(c, tuple) else c for c in flat]
-            return tf.nest.pack_sequence_as(structure, components)
+            def unpad(*window):
+                flat = tf.nest.flatten(_one(window))
+                flat = [_unpadded(t) if v else t for t, v in zip(flat, variable)]
+                return tf.nest.pack_sequence_as(_one(window), flat)
 
-        batches = ragged.flat_map(sort_and_cut).map(trim)
-        if seed is not None:
-            batches = batches.shuffle(window_batches, seed=seed, reshuffle_each_iteration=True)
-        return batches
+            windows = dataset.padded_batch(window)
+            batches = windows.flat_map(lambda *w: _cut_window(unpad(*w), batch_size, sort_by_length=True))
+        else:
+
+            def with_length(*element):
+                return _one(element), tf.cast(length_fn(*element), tf.int64)
+
+            windows = dataset.map(with_length).ragged_batch(window)
+            batches = windows.flat_map(lambda w, lengths: _cut_window(w, batch_size, key=lengths))
+        return _shuffle_batches(batches, window_batches, seed)
 
     return apply
 
@@ -235,34 +235,64 @@ def batch_and_map(fn, batch_size, window_batches=1, sort_by_length=False, seed=N
     if seed is not None and not isinstance(seed, int):
         raise ValueError(f"`seed` must be an int or None. Received: seed={seed!r}")
 
-    def cut(outputs):
-        flat = tf.nest.flatten(outputs, expand_composites=False)
-        ragged = [isinstance(t, tf.RaggedTensor) for t in flat]
-        count = flat[0].nrows(out_type=tf.int32) if ragged[0] else tf.shape(flat[0])[0]
-        if sort_by_length and any(ragged):
-            lengths = [t.row_lengths() for t, r in zip(flat, ragged) if r]
-            order = tf.argsort(tf.reduce_max(tf.stack(lengths), axis=0), stable=True)
-            flat = [tf.gather(t, order) for t in flat]
-
-        def one_batch(index):
-            start = tf.cast(index, tf.int32) * batch_size
-            end = tf.minimum(start + batch_size, count)
-            parts = [_padded(t[start:end]) if r else t[start:end] for t, r in zip(flat, ragged)]
-            return tf.nest.pack_sequence_as(outputs, parts)
-
-        batches = (count + batch_size - 1) // batch_size
-        return tf.data.Dataset.range(tf.cast(batches, tf.int64)).map(one_batch)
-
     def apply(dataset):
         windows = dataset.batch(batch_size * window_batches).map(
             fn, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True
         )
-        batches = windows.flat_map(lambda *outputs: cut(outputs[0] if len(outputs) == 1 else outputs))
-        if seed is not None:
-            batches = batches.shuffle(window_batches, seed=seed, reshuffle_each_iteration=True)
-        return batches
+        batches = windows.flat_map(
+            lambda *outputs: _cut_window(_one(outputs), batch_size, sort_by_length=sort_by_length)
+        )
+        return _shuffle_batches(batches, window_batches, seed)
 
     return apply
+
+
+def _one(elements):
+    """A `Dataset.map`-style argument tuple back to the element structure."""
+    return elements[0] if len(elements) == 1 else elements
+
+
+def _cut_window(window, batch_size, sort_by_length=False, key=None):
+    """A window (leaves with one row per example) -> a dataset of its batches.
+
+    Sorts the rows stably by `key`, or with `sort_by_length` by the longest
+    ragged row of each example; ragged leaves come out dense, padded to their
+    batch's longest row (at least 1 wide).
+    """
+    flat = tf.nest.flatten(window, expand_composites=False)
+    ragged = [isinstance(t, tf.RaggedTensor) for t in flat]
+    count = flat[0].nrows(out_type=tf.int32) if ragged[0] else tf.shape(flat[0])[0]
+    if key is None and sort_by_length and any(ragged):
+        key = tf.reduce_max(tf.stack([t.row_lengths() for t, r in zip(flat, ragged) if r]), axis=0)
+    if key is not None:
+        order = tf.argsort(key, stable=True)
+        flat = [tf.gather(t, order) for t in flat]
+
+    def one_batch(index):
+        start = tf.cast(index, tf.int32) * batch_size
+        end = tf.minimum(start + batch_size, count)
+        parts = [_padded(t[start:end]) if r else t[start:end] for t, r in zip(flat, ragged)]
+        return tf.nest.pack_sequence_as(window, parts)
+
+    batches = (count + batch_size - 1) // batch_size
+    return tf.data.Dataset.range(tf.cast(batches, tf.int64)).map(one_batch)
+
+
+def _unpadded(padded):
+    """A padded batch -> ragged, each row cut after its last non-padding entry."""
+    zero = "" if padded.dtype == tf.string else tf.zeros([], padded.dtype)
+    present = tf.not_equal(padded, zero)
+    while present.shape.rank > 2:
+        present = tf.reduce_any(present, axis=-1)
+    positions = tf.range(1, tf.shape(present)[1] + 1)
+    lengths = tf.reduce_max(positions[None, :] * tf.cast(present, tf.int32), axis=1)
+    return tf.RaggedTensor.from_tensor(padded, lengths=lengths)
+
+
+def _shuffle_batches(batches, window_batches, seed):
+    if seed is None:
+        return batches
+    return batches.shuffle(window_batches, seed=seed, reshuffle_each_iteration=True)
 
 
 def _padded(ragged):
@@ -271,68 +301,6 @@ def _padded(ragged):
     missing = tf.maximum(1 - tf.shape(dense)[1], 0)
     paddings = tf.concat([[[0, 0], [0, missing]], tf.zeros([dense.shape.rank - 2, 2], tf.int32)], axis=0)
     return tf.pad(dense, paddings)
-
-
-def _length_sorted_padded(batch_size, window_batches, seed):
-    """`length_sorted_batches` with the default length, vectorized per window.
-
-    Each window is one `padded_batch` (cheap, in C++), sorted with one
-    argsort and cut into batches by slicing, so no per-element function runs.
-    A row's length is the position of its last non-padding entry, so padding
-    values (0 or "") are assumed never to end a real sequence, as with the
-    reserved padding id 0 of seqkit's vocabularies.
-    """
-    window = batch_size * window_batches
-
-    def apply(dataset):
-        structure = dataset.element_spec
-        specs = tf.nest.flatten(structure)
-        variable = [
-            spec.shape.rank is not None and spec.shape.rank >= 1 and spec.shape[0] is None
-            for spec in specs
-        ]
-        if not any(variable):
-            raise ValueError("Element has no variable-length component to sort by.")
-
-        def row_lengths(t):
-            present = tf.not_equal(t, tf.zeros([], t.dtype)) if t.dtype != tf.string else tf.not_equal(t, "")
-            while present.shape.rank > 2:
-                present = tf.reduce_any(present, axis=-1)
-            positions = tf.range(1, tf.shape(present)[1] + 1)
-            return tf.reduce_max(positions[None, :] * tf.cast(present, tf.int32), axis=1)
-
-        def sort_and_cut(*flat):
-            flat = tf.nest.flatten(flat)
-            lengths = [row_lengths(t) for t, v in zip(flat, variable) if v]
-            key = tf.reduce_max(tf.stack(lengths), axis=0)
-            order = tf.argsort(key, stable=True)
-            flat = [tf.gather(t, order) for t in flat]
-            lengths = [tf.gather(n, order) for n in lengths]
-            count = tf.shape(key)[0]
-
-            def one_batch(index):
-                index = tf.cast(index, tf.int32)
-                start = index * batch_size
-                end = tf.minimum(start + batch_size, count)
-                parts, seen = [], 0
-                for t, v in zip(flat, variable):
-                    part = t[start:end]
-                    if v:
-                        part = part[:, : tf.reduce_max(lengths[seen][start:end])]
-                        seen += 1
-                    parts.append(part)
-                return tf.nest.pack_sequence_as(structure, parts)
-
-            batches = (count + batch_size - 1) // batch_size
-            return tf.data.Dataset.range(tf.cast(batches, tf.int64)).map(one_batch)
-
-        windows = dataset.padded_batch(window)
-        batches = windows.flat_map(lambda *w: sort_and_cut(*w))
-        if seed is not None:
-            batches = batches.shuffle(window_batches, seed=seed, reshuffle_each_iteration=True)
-        return batches
-
-    return apply
 
 
 def parallel_map(fn, deterministic=True):
@@ -446,9 +414,18 @@ def filter_batched(predicate, block_size=1024):
         return predicate(tf.nest.map_structure(lambda t: tf.expand_dims(t, 0), element))[0]
 
     def apply(dataset):
-        specs = tf.nest.flatten(dataset.element_spec, expand_composites=False)
-        if all(isinstance(spec, tf.TensorSpec) and spec.shape.is_fully_defined() for spec in specs):
+        if has_fixed_shapes(dataset):
             return dataset.batch(block_size).map(keep_block).unbatch()
         return dataset.filter(keep_one)
 
     return apply
+
+
+def has_fixed_shapes(dataset):
+    """Whether every component of the elements has a fully known shape.
+
+    Such elements stack into blocks with `Dataset.batch`, which lets a
+    function run once per block of rows instead of once per row.
+    """
+    specs = tf.nest.flatten(dataset.element_spec, expand_composites=False)
+    return all(isinstance(spec, tf.TensorSpec) and spec.shape.is_fully_defined() for spec in specs)
