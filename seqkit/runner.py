@@ -134,8 +134,9 @@ def _count(dataset):
     """The number of elements, counted a block at a time when they have fixed shapes."""
     import tensorflow as tf
 
-    specs = tf.nest.flatten(dataset.element_spec, expand_composites=False)
-    if specs and all(isinstance(s, tf.TensorSpec) and s.shape.is_fully_defined() for s in specs):
+    from seqkit.data.batching import has_fixed_shapes
+
+    if has_fixed_shapes(dataset):
         blocks = dataset.batch(4096)
         return int(blocks.reduce(
             tf.constant(0, tf.int64),

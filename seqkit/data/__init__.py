@@ -5,6 +5,7 @@ from seqkit.data.batching import batch_by_tokens
 from seqkit.data.batching import bucket_by_length
 from seqkit.data.batching import cache
 from seqkit.data.batching import filter_batched
+from seqkit.data.batching import has_fixed_shapes
 from seqkit.data.batching import length_sorted_batches
 from seqkit.data.batching import map_batched
 from seqkit.data.batching import padded_batch

@@ -4,6 +4,8 @@ import math
 
 import tensorflow as tf
 
+from seqkit.data.batching import has_fixed_shapes
+
 _BUCKETS = 2**31 - 1
 _BLOCK = 1024
 
@@ -129,7 +131,7 @@ def _take_range(low, high, seed, key):
         return tf.nest.map_structure(lambda t: tf.boolean_mask(t, mask), block)
 
     def apply(dataset):
-        if _fixed_shapes(dataset):
+        if has_fixed_shapes(dataset):
             # Hash a block of rows per call: a function call per row costs
             # more than reading the row.
             return dataset.batch(_BLOCK).enumerate().map(keep_block).unbatch()
@@ -142,8 +144,3 @@ def _take_range(low, high, seed, key):
 
     return apply
 
-
-def _fixed_shapes(dataset):
-    """Whether every component has a fully known shape (rows batch into one tensor)."""
-    specs = tf.nest.flatten(dataset.element_spec, expand_composites=False)
-    return all(isinstance(spec, tf.TensorSpec) and spec.shape.is_fully_defined() for spec in specs)
