@@ -563,7 +563,7 @@ class ClassifyTask(Task):
 
             ids = TokenDropout(
                 config.model.token_dropout,
-                unknown_id=int(getattr(preprocessing.tokenizer, "unk_id", 1)),
+                unknown_id=int(preprocessing.tokenizer.unk_id),
                 name="token_dropout",
             )(token_ids)
         x = _embed(config, ids, vocabulary_size)
