@@ -187,19 +187,28 @@ def test_sentencepiece_with_a_count_threshold_is_a_config_error(files):
         load_config([recipe], ["tokenizer.kind=sentencepiece", "tokenizer.min_frequency=2"])
 
 
-def test_validation_min_words_keeps_long_held_out_rows_and_leaves_training_alone(tmp_path):
-    rows = ["text,label"] + [f"{' '.join(['w'] * (1 + i % 6))} {i},pos" for i in range(120)]
+def _split_recipe(tmp_path, rows, validation_split, split_seed):
+    """Writes `rows` as train.csv and a recipe holding part of it out."""
     (tmp_path / "train.csv").write_text("\n".join(rows) + "\n")
     recipe = tmp_path / "recipe.yaml"
-    recipe.write_text("task: classify\ndata: {train: train.csv, validation_split: 0.3, split_seed: 3}\n")
+    recipe.write_text(
+        "task: classify\n"
+        f"data: {{train: train.csv, validation_split: {validation_split}, split_seed: {split_seed}}}\n"
+    )
+    return recipe
+
+
+def _texts(dataset):
+    return [row["text"].decode() for row in dataset.as_numpy_iterator()]
+
+
+def test_validation_min_words_keeps_long_held_out_rows_and_leaves_training_alone(tmp_path):
+    rows = ["text,label"] + [f"{' '.join(['w'] * (1 + i % 6))} {i},pos" for i in range(120)]
+    recipe = _split_recipe(tmp_path, rows, validation_split=0.3, split_seed=3)
     task = ClassifyTask()
-
-    def texts(dataset):
-        return [row["text"].decode() for row in dataset.as_numpy_iterator()]
-
-    all_train, all_held = map(texts, task.split_training_data(load_config([recipe])))
+    all_train, all_held = map(_texts, task.split_training_data(load_config([recipe])))
     train, held = map(
-        texts, task.split_training_data(load_config([recipe], ["data.validation_min_words=5"]))
+        _texts, task.split_training_data(load_config([recipe], ["data.validation_min_words=5"]))
     )
     assert train == all_train  # the training rows do not change
     # Held-out rows of 5+ words ("w w w w 7" has 5), nothing else.
@@ -211,18 +220,12 @@ def test_exclude_held_out_phrases_drops_word_runs_of_held_out_rows(tmp_path):
     sentences = [f"s{i} the plot is thin but charming" for i in range(40)]
     phrases = ["the plot is thin", "but charming", "plot", "thin but", "charming but", "the  plot"]
     rows = ["text,label"] + [f"{t},pos" for t in sentences + phrases]
-    (tmp_path / "train.csv").write_text("\n".join(rows) + "\n")
-    recipe = tmp_path / "recipe.yaml"
-    recipe.write_text("task: classify\ndata: {train: train.csv, validation_split: 0.2, split_seed: 1}\n")
+    recipe = _split_recipe(tmp_path, rows, validation_split=0.2, split_seed=1)
     task = ClassifyTask()
-
-    def texts(dataset):
-        return [row["text"].decode() for row in dataset.as_numpy_iterator()]
-
-    plain_train, plain_held = map(texts, task.split_training_data(load_config([recipe])))
+    plain_train, plain_held = map(_texts, task.split_training_data(load_config([recipe])))
     held_sentences = [t for t in plain_held if t.startswith("s")]
     assert held_sentences, "the split seed must hold out at least one sentence"
-    train, held = map(texts, task.split_training_data(
+    train, held = map(_texts, task.split_training_data(
         load_config([recipe], ["data.exclude_held_out_phrases=true"])
     ))
     assert held == plain_held
