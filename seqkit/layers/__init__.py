@@ -20,6 +20,7 @@ from seqkit.layers.stacked_recurrent import StackedRecurrent
 # --- attention, positions, transformer ---
 from seqkit.layers import masks
 from seqkit.layers.additive_attention import AdditiveAttention
+from seqkit.layers.conv_position_encoding import ConvPositionEncoding
 from seqkit.layers.dot_attention import DotAttention
 from seqkit.layers.multi_head_attention import MultiHeadAttention
 from seqkit.layers.position_embedding import PositionEmbedding

@@ -20,7 +20,7 @@ from keras import ops
 
 from seqkit.layers._attention_utils import merge_masks as _merge
 
-__all__ = ["causal_mask", "padding_mask", "attention_mask_from_padding", "merge_masks"]
+__all__ = ["causal_mask", "local_mask", "padding_mask", "attention_mask_from_padding", "merge_masks"]
 
 
 def causal_mask(query_length, key_length=None, offset=0):
@@ -42,6 +42,39 @@ def causal_mask(query_length, key_length=None, offset=0):
     rows = ops.expand_dims(ops.arange(query_length, dtype="int32"), 1)
     cols = ops.expand_dims(ops.arange(key_length, dtype="int32"), 0)
     return ops.less_equal(cols, rows + ops.cast(offset, "int32"))
+
+
+def local_mask(query_length, key_length=None, window=1):
+    """Band mask: query `i` may attend key `j` iff `|i - j| <= window`.
+
+    Sliding-window (local) attention, as in Longformer's windowed heads: each
+    position sees `window` neighbours on either side and itself.
+
+    Args:
+        query_length: int or scalar tensor `T`.
+        key_length: int, scalar tensor or None. Defaults to `query_length`.
+        window: int >= 0. Defaults to `1`.
+
+    Returns:
+        A boolean tensor of shape `(query_length, key_length)`.
+
+    >>> import numpy as np
+    >>> np.asarray(local_mask(4, window=1)).astype(int)
+    array([[1, 1, 0, 0],
+           [1, 1, 1, 0],
+           [0, 1, 1, 1],
+           [0, 0, 1, 1]])
+
+    References:
+        Beltagy et al., 2020, "Longformer: The Long-Document Transformer",
+        https://arxiv.org/abs/2004.05150
+    """
+    if isinstance(window, int) and window < 0:
+        raise ValueError(f"`window` must be >= 0. Received: window={window}")
+    key_length = query_length if key_length is None else key_length
+    rows = ops.expand_dims(ops.arange(query_length, dtype="int32"), 1)
+    cols = ops.expand_dims(ops.arange(key_length, dtype="int32"), 0)
+    return ops.less_equal(ops.abs(cols - rows), window)
 
 
 def padding_mask(lengths, max_length):

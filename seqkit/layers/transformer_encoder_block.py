@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from seqkit.layers._attention_utils import keras_mask_of, merge_masks
+from seqkit.layers.masks import local_mask
 from seqkit.layers.multi_head_attention import MultiHeadAttention
 
 __all__ = ["TransformerEncoderBlock"]
@@ -30,6 +31,10 @@ class TransformerEncoderBlock(keras.layers.Layer):
         activation: activation of the feed-forward network. Defaults to `"relu"`.
         layer_norm_epsilon: float. Defaults to `1e-5`.
         norm_first: bool. Pre-norm when true. Defaults to `False`.
+        attention_window: int or None. Sliding-window attention: each
+            position attends only to keys at most this many steps before or
+            after it (`seqkit.layers.masks.local_mask`), a locality bias for
+            models trained on little data. Defaults to `None` (every key).
         kernel_initializer: Defaults to `"glorot_uniform"`.
         bias_initializer: Defaults to `"zeros"`.
         **kwargs: base `keras.layers.Layer` arguments.
@@ -71,6 +76,7 @@ class TransformerEncoderBlock(keras.layers.Layer):
         activation="relu",
         layer_norm_epsilon=1e-5,
         norm_first=False,
+        attention_window=None,
         kernel_initializer="glorot_uniform",
         bias_initializer="zeros",
         **kwargs,
@@ -81,12 +87,19 @@ class TransformerEncoderBlock(keras.layers.Layer):
                 raise ValueError(f"`{arg}` must be a positive int. Received: {arg}={val}")
         if not 0.0 <= dropout < 1.0:
             raise ValueError(f"`dropout` must be in [0, 1). Received: dropout={dropout}")
+        if attention_window is not None and (
+            isinstance(attention_window, bool) or not isinstance(attention_window, int) or attention_window < 0
+        ):
+            raise ValueError(
+                f"`attention_window` must be an int >= 0 or None. Received: attention_window={attention_window!r}"
+            )
         self.num_heads = num_heads
         self.intermediate_dim = intermediate_dim
         self.dropout = dropout
         self.activation = keras.activations.get(activation)
         self.layer_norm_epsilon = layer_norm_epsilon
         self.norm_first = norm_first
+        self.attention_window = attention_window
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
         self.supports_masking = True
@@ -140,7 +153,11 @@ class TransformerEncoderBlock(keras.layers.Layer):
         if padding_mask is None:
             padding_mask = keras_mask_of(x)
         key_mask = None if padding_mask is None else ops.expand_dims(ops.cast(padding_mask, "bool"), 1)
-        mask = merge_masks(key_mask, attention_mask)
+        window_mask = None
+        if self.attention_window is not None:
+            length = ops.shape(x)[1]
+            window_mask = ops.expand_dims(local_mask(length, window=self.attention_window), 0)
+        mask = merge_masks(key_mask, attention_mask, window_mask)
 
         residual = x
         h = self.self_attention_norm(x) if self.norm_first else x
@@ -175,6 +192,7 @@ class TransformerEncoderBlock(keras.layers.Layer):
                 "activation": keras.activations.serialize(self.activation),
                 "layer_norm_epsilon": self.layer_norm_epsilon,
                 "norm_first": self.norm_first,
+                "attention_window": self.attention_window,
                 "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
                 "bias_initializer": keras.initializers.serialize(self.bias_initializer),
             }

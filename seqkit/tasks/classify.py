@@ -144,7 +144,14 @@ class ClassifyModelConfig:
         token_dropout: share of real tokens replaced by [UNK] in training
             (word dropout, `seqkit.layers.TokenDropout`); 0 disables it.
         num_heads / intermediate_dim / positional / norm_first: Transformer
-            settings; positional is "learned" or "sinusoidal".
+            settings; positional is "learned" (a trained vector per index),
+            "sinusoidal" (fixed) or "conv" (relative: a depthwise convolution
+            over `position_kernel_size` neighbouring tokens,
+            `seqkit.layers.ConvPositionEncoding`).
+        position_kernel_size: odd int, the tokens the "conv" encoding sees.
+        attention_window: int or None: each token attends only to tokens at
+            most this many steps away (sliding-window attention); None (the
+            default) attends to all.
     """
 
     embedding_dim: int = 64
@@ -158,17 +165,26 @@ class ClassifyModelConfig:
     num_heads: int = 4
     intermediate_dim: int = 128
     positional: str = "learned"
+    position_kernel_size: int = 3
     norm_first: bool = False
+    attention_window: int | None = None
 
     SECTION: ClassVar[str] = "model"
     CHOICES: ClassVar[dict] = {
         "encoder": _encoder_names,
         "pooling": lambda: ("last", "mean", "max"),
-        "positional": lambda: ("learned", "sinusoidal"),
+        "positional": lambda: ("learned", "sinusoidal", "conv"),
     }
 
     def __post_init__(self):
         config_lib.positive(self, "embedding_dim", "num_layers", "units", "num_heads", "intermediate_dim")
+        if self.position_kernel_size < 1 or self.position_kernel_size % 2 == 0:
+            raise ConfigError(
+                "model.position_kernel_size must be an odd int >= 1. Received: "
+                f"position_kernel_size={self.position_kernel_size!r}"
+            )
+        if self.attention_window is not None:
+            config_lib.non_negative(self, "attention_window")
         config_lib.fraction(self, "dropout")
         config_lib.fraction(self, "recurrent_dropout")
         config_lib.fraction(self, "token_dropout")
@@ -263,6 +279,7 @@ def _transformer_encoder(model_config, x, mask):
             intermediate_dim=model_config.intermediate_dim,
             dropout=model_config.dropout,
             norm_first=model_config.norm_first,
+            attention_window=model_config.attention_window,
             name=f"transformer_{index}",
         )(x, padding_mask=mask)
     from seqkit.tasks.pooling import SequencePooling
@@ -302,7 +319,10 @@ def _embed(config, token_ids, vocabulary_size):
         vocabulary_size, model_config.embedding_dim, mask_zero=True, name="embedding"
     )(token_ids)
     # The encoding layer returns the encoding alone; the tokens carry it added.
-    positions = layers.SinusoidalPositionEncoding(name="positions")(x)
+    if model_config.positional == "conv":
+        positions = layers.ConvPositionEncoding(model_config.position_kernel_size, name="positions")(x)
+    else:
+        positions = layers.SinusoidalPositionEncoding(name="positions")(x)
     return keras.layers.Add(name="add_positions")([x, positions])
 
 

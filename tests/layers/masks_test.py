@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from seqkit.layers import masks
 
@@ -30,3 +31,12 @@ def test_attention_mask_from_padding_and_merge():
     merged = np.asarray(masks.merge_masks(None, k[:, None, :], masks.causal_mask(2, 3)[None]))
     np.testing.assert_array_equal(merged, np.array([[[1, 0, 0], [1, 1, 0]]], bool))
     assert masks.merge_masks(None, None) is None
+
+
+def test_local_mask_band_with_other_key_length_and_window_zero():
+    np.testing.assert_array_equal(
+        np.asarray(masks.local_mask(2, 4, window=1)).astype(int), [[1, 1, 0, 0], [1, 1, 1, 0]]
+    )
+    np.testing.assert_array_equal(np.asarray(masks.local_mask(3, window=0)), np.eye(3, dtype=bool))
+    with pytest.raises(ValueError, match="window"):
+        masks.local_mask(3, window=-1)

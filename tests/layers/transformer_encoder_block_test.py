@@ -103,3 +103,31 @@ def test_keras_file_round_trip(tmp_path):
     np.testing.assert_array_equal(
         np.asarray(keras.models.load_model(tmp_path / "m.keras")(batch)), np.asarray(model(batch))
     )
+
+
+def test_attention_window_equals_the_band_attention_mask():
+    from seqkit.layers import masks
+
+    block = TransformerEncoderBlock(num_heads=2, intermediate_dim=16, attention_window=1)
+    windowed = np.asarray(block(X))
+    plain = TransformerEncoderBlock.from_config({**block.get_config(), "attention_window": None})
+    plain.build(X.shape)
+    plain.set_weights(block.get_weights())
+    band = np.asarray(masks.local_mask(5, window=1))[None]
+    np.testing.assert_allclose(windowed, np.asarray(plain(X, attention_mask=band)), atol=1e-5)
+    assert not np.allclose(windowed, np.asarray(plain(X)), atol=1e-3)
+
+
+def test_attention_window_keeps_far_tokens_out_of_one_block():
+    block = TransformerEncoderBlock(num_heads=2, intermediate_dim=16, attention_window=1)
+    changed = X.copy()
+    changed[:, 4] += 5.0  # step 4 is 4 steps from step 0, 2 from step 2
+    before, after = np.asarray(block(X)), np.asarray(block(changed))
+    np.testing.assert_allclose(before[:, :3], after[:, :3], atol=1e-5)
+    assert not np.allclose(before[:, 3], after[:, 3], atol=1e-3)
+
+
+@pytest.mark.parametrize("window", [-1, 1.5, True])
+def test_attention_window_rejects_bad_values(window):
+    with pytest.raises(ValueError, match="attention_window"):
+        TransformerEncoderBlock(num_heads=2, intermediate_dim=16, attention_window=window)

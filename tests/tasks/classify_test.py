@@ -142,7 +142,7 @@ def test_assets_round_trip(files, tmp_path):
     assert loaded.tokenizer.vocabulary == pre.tokenizer.vocabulary
 
 
-@pytest.mark.parametrize("positional", ["learned", "sinusoidal"])
+@pytest.mark.parametrize("positional", ["learned", "sinusoidal", "conv"])
 def test_transformer_output_depends_on_the_tokens(files, positional):
     # Regression: sinusoidal positions once replaced the token embeddings, so
     # every sequence of a given length got the same prediction.
@@ -156,6 +156,32 @@ def test_transformer_output_depends_on_the_tokens(files, positional):
     assert np.abs(a - b).max() > 1e-4
     longer = np.asarray(model(np.array([[5, 6, 7, 0, 0, 0]], dtype="int32")))
     np.testing.assert_allclose(a, longer, atol=1e-5)
+
+
+def test_attention_window_reaches_every_block(files):
+    _, _, recipe = files
+    config, task, pre = prepared(
+        recipe, "model.encoder=transformer", "model.num_layers=2", "model.attention_window=1"
+    )
+    model = task.build_model(config, pre)
+    assert [model.get_layer(f"transformer_{i}").attention_window for i in range(2)] == [1, 1]
+    # One block with window 1: step 0's output never sees step 3.
+    one_block, _, _ = prepared(recipe, "model.encoder=transformer", "model.attention_window=1")
+    block = task.build_model(one_block, pre).get_layer("transformer_0")
+    x = np.random.default_rng(0).normal(size=(1, 4, 8)).astype("float32")
+    y = x.copy()
+    y[0, 3] += 3.0
+    np.testing.assert_allclose(np.asarray(block(x))[0, 0], np.asarray(block(y))[0, 0], atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "override,message",
+    [("model.position_kernel_size=2", "position_kernel_size"), ("model.attention_window=-1", "attention_window")],
+)
+def test_bad_transformer_settings_are_config_errors(files, override, message):
+    _, _, recipe = files
+    with pytest.raises(ConfigError, match=message):
+        load_config([recipe], [override])
 
 
 @pytest.mark.parametrize("punctuation,expected", [("split", 3), ("keep", 2)])
