@@ -16,6 +16,7 @@ instead), so the held-out rows cost the final model no training data.
     python bench/sst2.py --quick              # 5,000 training rows, 1 epoch: a smoke run
     python bench/sst2.py --only bilstm --set train.epochs=2
     python bench/sst2.py --keep-runs /tmp/sst2_runs
+    python bench/sst2.py --only transformer --seeds 42,1,2   # mean and spread over 3 seeds
 
 The data live in ../shared/data/sentiment beside the checkout; without them the
 bench prints why and exits 0.
@@ -177,7 +178,10 @@ def format_table(baseline, results, target=TARGET):
     choice (the baseline's C, the recipe's best epoch); "dev acc" is the
     untouched GLUE dev file, of the refit model when "+refit" follows the
     best epoch (trained again on every training row for that many epochs). A seqkit model meets the target when its dev
-    accuracy is >= `target` and above the baseline's.
+    accuracy is >= `target` and above the baseline's. With several seeds
+    (`over_seeds`) both accuracies are means over them, dev with its standard
+    deviation, the epochs those of the first seed, and the target applies to
+    the mean.
     """
     header = ("model", "dev acc", "held-out train acc", "best epoch", "train wall s",
               "vs baseline", f">= {target} and > baseline")
@@ -189,9 +193,13 @@ def format_table(baseline, results, target=TARGET):
                      f"{baseline['held_out_accuracy']:.4f}", "-",
                      f"{baseline['seconds']:.1f}", "+0.0000", "-"))
     for name, r in results.items():
+        seeds = r.get("seeds") or []
+        dev = f"{r['accuracy']:.4f}"
+        if len(seeds) > 1:
+            dev += f" ± {r['accuracy_sd']:.4f} ({len(seeds)} seeds)"
         rows.append((
             f"seqkit {name} ({r['params']:,} params)",
-            f"{r['accuracy']:.4f}",
+            dev,
             f"{r['held_out_accuracy']:.4f}",
             f"{r['best_epoch']}/{r['epochs']}" + (" +refit" if r.get("refit") else ""),
             f"{r['seconds']:.1f}",
@@ -205,11 +213,52 @@ def format_table(baseline, results, target=TARGET):
     return "\n".join(out)
 
 
+def over_seeds(per_seed):
+    """One recipe's figures from several seeds -> one row: dev and held-out means, their spread.
+
+    Args:
+        per_seed: dict seed -> figures from `fit_recipe`.
+
+    Returns:
+        The first seed's figures with "accuracy" and "held_out_accuracy"
+        replaced by their means over the seeds, "accuracy_sd" (sample
+        standard deviation of dev accuracy; 0 for one seed), "seeds" (the
+        seeds, in order) and "per_seed" (seed -> (dev acc, held-out acc)).
+        "seconds" is the total.
+    """
+    if not per_seed:
+        raise ValueError("over_seeds needs the figures of at least one seed")
+    seeds = list(per_seed)
+    dev = [per_seed[seed]["accuracy"] for seed in seeds]
+    held_out = [per_seed[seed]["held_out_accuracy"] for seed in seeds]
+    mean = sum(dev) / len(dev)
+    sd = (sum((a - mean) ** 2 for a in dev) / (len(dev) - 1)) ** 0.5 if len(dev) > 1 else 0.0
+    return {
+        **per_seed[seeds[0]],
+        "accuracy": mean,
+        "accuracy_sd": sd,
+        "held_out_accuracy": sum(held_out) / len(held_out),
+        "seconds": sum(per_seed[seed]["seconds"] for seed in seeds),
+        "seeds": seeds,
+        "per_seed": {seed: (per_seed[seed]["accuracy"], per_seed[seed]["held_out_accuracy"]) for seed in seeds},
+    }
+
+
 def _write_subsample(texts, labels, path):
     with open(path, "w", newline="", encoding="utf-8") as f:
         f.write("sentence\tlabel\n")
         for text, label in zip(texts, labels):
             f.write(f"{text}\t{label}\n")
+
+
+def _seed_list(text):
+    try:
+        seeds = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, e.g. 42,1,2. Received: {text!r}")
+    if len(set(seeds)) != len(seeds):
+        raise argparse.ArgumentTypeError(f"each seed once. Received: {text!r}")
+    return seeds
 
 
 def main(argv=None):
@@ -225,6 +274,10 @@ def main(argv=None):
     parser.add_argument("--no-refit", dest="refit", action="store_false",
                         help="Score the selection run's model on dev instead of training again on "
                              "every training row for the selected number of epochs.")
+    parser.add_argument("--seeds", type=_seed_list, default=None, metavar="S1,S2,...",
+                        help="Train each recipe once per seed (train.seed; the held-out split keeps "
+                             "its split_seed) and report mean dev accuracy with its standard "
+                             "deviation. Default: the recipe's own seed, once.")
     parser.add_argument("--verbose", type=int, default=2, help="model.fit verbosity (0, 1, 2).")
     args = parser.parse_args(argv)
 
@@ -263,14 +316,19 @@ def main(argv=None):
         for name, recipe in RECIPES.items():
             if args.only and name not in args.only:
                 continue
-            print(f"training {name}: {recipe.relative_to(ROOT)} {' '.join(overrides)}", flush=True)
-            results[name] = r = fit_recipe(recipe, train_path, dev_path, runs_root / f"sst2_{name}",
-                                           overrides, verbose=args.verbose, refit=args.refit)
-            refit = (f", refit on all rows for {r['best_epoch']} epochs (kept epoch {r['refit_epoch']}); "
-                     f"the selection run's own dev {r['select_accuracy']:.4f}") if r["refit"] else ""
-            print(f"{name}: held-out train {r['held_out_accuracy']:.4f} "
-                  f"(best epoch {r['best_epoch']}/{r['epochs']}){refit}, "
-                  f"dev {r['accuracy']:.4f} in {r['seconds']:.1f}s", flush=True)
+            per_seed = {}
+            for seed in args.seeds or [None]:
+                seed_overrides = overrides if seed is None else [*overrides, f"train.seed={seed}"]
+                run_dir = runs_root / (f"sst2_{name}" if seed is None else f"sst2_{name}_seed{seed}")
+                print(f"training {name}: {recipe.relative_to(ROOT)} {' '.join(seed_overrides)}", flush=True)
+                per_seed[seed] = r = fit_recipe(recipe, train_path, dev_path, run_dir, seed_overrides,
+                                                verbose=args.verbose, refit=args.refit)
+                refit = (f", refit on all rows for {r['best_epoch']} epochs (kept epoch {r['refit_epoch']}); "
+                         f"the selection run's own dev {r['select_accuracy']:.4f}") if r["refit"] else ""
+                print(f"{name}: held-out train {r['held_out_accuracy']:.4f} "
+                      f"(best epoch {r['best_epoch']}/{r['epochs']}){refit}, "
+                      f"dev {r['accuracy']:.4f} in {r['seconds']:.1f}s", flush=True)
+            results[name] = over_seeds(per_seed) if args.seeds else per_seed[None]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     print()

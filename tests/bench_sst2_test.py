@@ -162,3 +162,33 @@ def test_fit_recipe_refits_on_every_row_for_the_selected_epochs(sst2, tmp_path):
     assert 0.0 <= result["accuracy"] <= 1.0 and 0.0 <= result["select_accuracy"] <= 1.0
     plain = sst2.fit_recipe(recipe, train, dev, tmp_path / "plain", verbose=0, refit=False)
     assert not plain["refit"] and not (tmp_path / "plain_refit").exists()
+
+
+def test_over_seeds_reports_means_and_the_dev_spread(sst2):
+    per_seed = {
+        42: {"accuracy": 0.82, "held_out_accuracy": 0.88, "best_epoch": 8, "epochs": 8,
+             "seconds": 100.0, "params": 10, "refit": True},
+        1: {"accuracy": 0.80, "held_out_accuracy": 0.87, "best_epoch": 5, "epochs": 8,
+            "seconds": 110.0, "params": 10, "refit": True},
+    }
+    row = sst2.over_seeds(per_seed)
+    assert row["accuracy"] == pytest.approx(0.81)
+    assert row["accuracy_sd"] == pytest.approx(0.01414, abs=1e-5)
+    assert row["held_out_accuracy"] == pytest.approx(0.875)
+    assert row["seconds"] == 210.0 and row["seeds"] == [42, 1] and row["best_epoch"] == 8
+    assert row["per_seed"] == {42: (0.82, 0.88), 1: (0.80, 0.87)}
+    cells = [c.strip() for c in sst2.format_table(None, {"transformer": row}).splitlines()[2].strip("|").split("|")]
+    assert cells[1] == "0.8100 ± 0.0141 (2 seeds)" and cells[-1] == "no"
+    single = sst2.over_seeds({42: per_seed[42]})
+    assert single["accuracy_sd"] == 0.0
+    with pytest.raises(ValueError, match="at least one seed"):
+        sst2.over_seeds({})
+
+
+def test_seeds_option_parses_a_comma_list(sst2):
+    assert sst2._seed_list("42,1,2") == [42, 1, 2]
+    import argparse
+
+    for bad in ("42,x", "1,1"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            sst2._seed_list(bad)
