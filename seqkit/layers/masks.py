@@ -38,10 +38,7 @@ def causal_mask(query_length, key_length=None, offset=0):
     Returns:
         A boolean tensor of shape `(query_length, key_length)`.
     """
-    key_length = query_length if key_length is None else key_length
-    rows = ops.expand_dims(ops.arange(query_length, dtype="int32"), 1)
-    cols = ops.expand_dims(ops.arange(key_length, dtype="int32"), 0)
-    return ops.less_equal(cols, rows + ops.cast(offset, "int32"))
+    return ops.less_equal(_key_minus_query(query_length, key_length), ops.cast(offset, "int32"))
 
 
 def local_mask(query_length, key_length=None, window=1):
@@ -71,10 +68,15 @@ def local_mask(query_length, key_length=None, window=1):
     """
     if isinstance(window, int) and window < 0:
         raise ValueError(f"`window` must be >= 0. Received: window={window}")
+    return ops.less_equal(ops.abs(_key_minus_query(query_length, key_length)), window)
+
+
+def _key_minus_query(query_length, key_length=None):
+    """`(T, S)` int32 of `j - i`: key position minus query position."""
     key_length = query_length if key_length is None else key_length
     rows = ops.expand_dims(ops.arange(query_length, dtype="int32"), 1)
     cols = ops.expand_dims(ops.arange(key_length, dtype="int32"), 0)
-    return ops.less_equal(ops.abs(cols - rows), window)
+    return cols - rows
 
 
 def padding_mask(lengths, max_length):
