@@ -1,0 +1,8 @@
+"""Metrics: classification (`classification`) and sequence output (`sequence`)."""
+
+from seqkit.metrics.classification import accuracy
+from seqkit.metrics.classification import classification_report
+from seqkit.metrics.classification import confusion_matrix
+from seqkit.metrics.classification import format_report
+from seqkit.metrics.classification import precision_recall_f1
+from seqkit.metrics.classification import roc_auc
