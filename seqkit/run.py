@@ -24,7 +24,7 @@ class Run:
         task: the task, bound to `config`.
         model: the `keras.Model` (best weights).
         assets: what the task learned from the data (its own type, e.g.
-            `ClassifyAssets(tokenizer, labels)`); only the task reads it.
+            `ClassifyAssets`); only the task reads it.
     """
 
     path: Any

@@ -157,7 +157,7 @@ def _resolve_data_paths(merged, data_cls, documents, override_dicts, data_overri
         resolved[split] = sources_lib.resolve_cwd_path(value)
     if "train" in data_overrides:
         # Another training file is another data set: the recipe's own
-        # validation and test files describe the old one (other labels, other
+        # validation and test files describe the old one (other classes, other
         # distribution), so they are left out unless --data names them too.
         for split in path_keys:
             if split not in data_overrides:

@@ -136,7 +136,7 @@ class Task:
     # ---- assets: whatever the task learns from data before the model
 
     def build_assets(self, train_examples, data_summary):
-        """Builds the assets (tokenizers, labels, statistics...) from the training data."""
+        """Builds the assets (tokenizers, class names, statistics...) from the training data."""
         raise NotImplementedError
 
     def save_assets(self, assets, directory):
