@@ -136,7 +136,7 @@ def main(argv=None):
     )
     steps_per_epoch = -(-len(source) // args.batch_size)
     if spec["architecture"] == "transformer":
-        from seqkit.schedules import WarmupDecay
+        from seqkit.training.schedules import WarmupDecay
 
         learning_rate = WarmupDecay(1e-3, total_steps=20 * steps_per_epoch, warmup_steps=1000)
         smoothing = 0.1

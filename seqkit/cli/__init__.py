@@ -39,8 +39,10 @@ def _register():
     from seqkit.cli import fit
     from seqkit.cli import predict
     from seqkit.cli import score
+    from seqkit.cli import translate
+    from seqkit.cli import attention
 
-    for module in (fit, evaluate, export, score, predict):
+    for module in (fit, evaluate, export, score, predict, translate, attention):
         main.add_command(module.command)
 
 
