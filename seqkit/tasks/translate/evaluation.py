@@ -50,14 +50,33 @@ def report(run, batches, module, title="validation"):
     normalized = reference_text(run.assets.target_tokenizer, references)
     normal = sequence_report(sources, hypotheses, normalized)
     result["normalized"] = {k: normal[k] for k in ("bleu", "chrf", "exact_match")}
-    values = run.model.evaluate(batches.dataset, steps=batches.steps, verbose=0, return_dict=True)
-    result.update({k: float(v) for k, v in values.items()})
+    result.update(teacher_forced_metrics(run.model, batches.dataset))
     result["title"] = title
     result["examples"] = [
         {"source": s, "reference": r, "translation": h}
         for s, r, h in list(zip(sources, references, hypotheses))[:EXAMPLES]
     ]
     return result
+
+
+def teacher_forced_metrics(model, dataset):
+    """Token-weighted loss (no label smoothing) and token accuracy over `dataset`.
+
+    Computed here rather than with `model.evaluate`: a model loaded from a
+    run directory is not compiled.
+    """
+    from seqkit.tasks.translate.loss import MaskedSequenceLoss
+    from seqkit.tasks.translate.loss import MaskedTokenAccuracy
+
+    loss_fn, accuracy = MaskedSequenceLoss(), MaskedTokenAccuracy()
+    total, tokens = 0.0, 0.0
+    for inputs, targets in dataset:
+        logits = model(inputs, training=False)
+        count = float(np.sum(targets.numpy() != 0))
+        total += float(loss_fn(targets, logits)) * count
+        tokens += count
+        accuracy.update_state(targets, logits)
+    return {"loss": total / max(tokens, 1.0), "token_accuracy": float(accuracy.result())}
 
 
 def summarize(report):
