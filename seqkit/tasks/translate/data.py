@@ -2,7 +2,6 @@
 
 import csv
 import dataclasses
-import pathlib
 from typing import Any
 
 import tensorflow as tf
@@ -12,7 +11,6 @@ from seqkit.data import files
 from seqkit.data import read_csv
 from seqkit.data import read_parallel_text
 from seqkit.data import validate_csv
-from seqkit.errors import ConfigError
 from seqkit.errors import DataError
 from seqkit.tasks.base import Batches
 from seqkit.tasks.base import steps_for
@@ -31,17 +29,6 @@ class PairBatches(Batches):
     """
 
     pairs: Any = None
-
-
-def check_files(splits, require_train=True):
-    if require_train and "train" not in splits:
-        raise ConfigError("no training data: set data.train in the config or pass --data train=PATH")
-    for name, path in splits.items():
-        if not pathlib.Path(path).is_file():
-            raise DataError(
-                f"{name} file not found. Fix data.{name} in the config or pass --data {name}=PATH",
-                path=path,
-            )
 
 
 def validate_pairs(data_config, path):

@@ -9,6 +9,7 @@ from seqkit.errors import ConfigError
 from seqkit.serving import ServingOutput
 from seqkit.serving import ServingSpec
 from seqkit.tasks.base import Task
+from seqkit.tasks.text.data import check_files
 from seqkit.tasks.text.serving import text_input
 from seqkit.tasks.translate import assets as assets_lib
 from seqkit.tasks.translate import data as data_lib
@@ -88,7 +89,7 @@ class TranslateTask(Task):
         return self.config.data.files()
 
     def validate_data(self, splits, assets=None):
-        data_lib.check_files(splits, require_train=assets is None)
+        check_files(splits, require_train=assets is None)
         for path in splits.values():
             data_lib.validate_pairs(self.config.data, path)
         return None
