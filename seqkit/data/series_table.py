@@ -277,12 +277,14 @@ def _regular(key, stamps, values, lines, freq, fill, path, columns, keep_nan):
         for j in check:
             if not np.isfinite(full[:, j]).any():
                 raise DataError(f"no value at all{label}", path=path, column=columns[j])
-            full[:, j] = _fill(full[:, j], fill)
+            full[:, j] = fill_missing(full[:, j], fill)
     stamps_full = stamps[0] + np.arange(len(full), dtype=np.int64) * freq.step
     return Series(id=str(key), stamps=stamps_full, values=full, lines=full_lines)
 
 
-def _fill(column, how):
+def fill_missing(column, how):
+    """Fills the NaNs of a 1-D array: "ffill" (leading NaNs take the first value) or
+    "interpolate" (linear; the ends held flat)."""
     known = np.isfinite(column)
     index = np.arange(len(column))
     if how == "interpolate":

@@ -12,24 +12,39 @@ import warnings
 import numpy as np
 
 
-def last_value(windows, horizon, target_index):
-    """Repeats the last observed value. `windows` [N, W, C] -> [N, horizon, T]."""
-    last = np.asarray(windows, np.float64)[:, -1:, target_index]
-    return np.repeat(last, horizon, axis=1)
+def last_value(values, origins, horizon):
+    """Repeats the last value before each origin.
+
+    Args:
+        values: array [L, T], a series' targets.
+        origins: ints, the first forecast step of each window.
+        horizon: int.
+
+    Returns:
+        float64 array [len(origins), horizon, T].
+    """
+    values = np.asarray(values, np.float64)
+    last = values[np.asarray(origins, np.int64) - 1]
+    return np.repeat(last[:, None, :], horizon, axis=1)
 
 
-def seasonal_naive(windows, horizon, target_index, season):
-    """Repeats the last observed season: step h takes the value `season` steps (or a
-    multiple) before it. Needs `window >= season`."""
-    windows = np.asarray(windows, np.float64)[:, :, target_index]
-    length = windows.shape[1]
-    if season > length:
+def seasonal_naive(values, origins, horizon, season):
+    """Repeats the last observed season: step h takes the value `season` steps
+    before it (or a multiple, for h >= season).
+
+    Args and Returns: as `last_value`; `season` is an int >= 1 and each
+    origin must have at least `season` steps before it.
+    """
+    values = np.asarray(values, np.float64)
+    origins = np.asarray(origins, np.int64)
+    if origins.size and origins.min() < season:
         raise ValueError(
-            f"The seasonal naive forecast needs a window of at least one season. "
-            f"Received: window={length}, season={season}"
+            f"The seasonal naive forecast needs a season of history before each origin. "
+            f"Received: origin={int(origins.min())}, season={season}"
         )
-    lags = [length - season + (h % season) for h in range(horizon)]
-    return windows[:, lags, :]
+    steps = np.arange(horizon)
+    lags = season * (steps // season + 1)
+    return values[origins[:, None] + steps[None, :] - lags[None, :]]
 
 
 def holt_winters(series_values, origins, horizon, season, fit_end, history=None,

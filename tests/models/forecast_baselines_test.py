@@ -5,12 +5,13 @@ from seqkit.models import forecast_baselines as fb
 
 
 def test_last_value_and_seasonal_naive():
-    windows = np.arange(12, dtype=np.float64).reshape(1, 6, 2)  # target column 0: 0,2,..,10
-    assert fb.last_value(windows, 3, [0])[0, :, 0].tolist() == [10, 10, 10]
-    # season 4 over the last four steps 4, 6, 8, 10
-    assert fb.seasonal_naive(windows, 6, [0], 4)[0, :, 0].tolist() == [4, 6, 8, 10, 4, 6]
-    with pytest.raises(ValueError, match="at least one season"):
-        fb.seasonal_naive(windows, 2, [0], 7)
+    values = np.stack([np.arange(6.0), -np.arange(6.0)], axis=1)
+    assert fb.last_value(values, [4], 3)[0, :, 0].tolist() == [3, 3, 3]
+    # origin 5, season 3: the steps 2, 3, 4 repeat
+    assert fb.seasonal_naive(values, [5], 5, 3)[0, :, 0].tolist() == [2, 3, 4, 2, 3]
+    assert fb.seasonal_naive(values, [5], 2, 1)[0, :, 1].tolist() == [-4, -4]
+    with pytest.raises(ValueError, match="a season of history"):
+        fb.seasonal_naive(values, [2], 2, 3)
 
 
 def test_holt_winters_follows_a_clean_seasonal_trend():

@@ -1,0 +1,1 @@
+"""`task: forecast`: time-series windows in, the next values out (see task.py)."""
