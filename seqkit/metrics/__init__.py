@@ -1,4 +1,9 @@
-"""Evaluation metrics in NumPy: classification (`classification.py`), forecasting (`forecasting.py`)."""
+"""Metrics computed in NumPy over a whole split, one file per family.
+
+`classification`: confusion matrix, accuracy, precision / recall / F1, ROC AUC,
+`classification_report` and `format_report`. Task branches add `sequence.py`
+(BLEU / chrF), `forecasting.py` (MAE / RMSE / sMAPE / MASE), ...
+"""
 
 from seqkit.metrics.classification import accuracy
 from seqkit.metrics.classification import classification_report
