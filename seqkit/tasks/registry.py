@@ -7,9 +7,11 @@ contract test runs it). `seqkit.config` resolves `task:` through
 
 from seqkit.errors import ConfigError
 from seqkit.tasks.classify import ClassifyTask
+from seqkit.tasks.forecast import ForecastTask
 
 TASKS = {
     "classify": ClassifyTask,
+    "forecast": ForecastTask,
 }
 
 

@@ -11,10 +11,10 @@ import numpy as np
 from seqkit.data.series_table import fill_missing
 from seqkit.errors import DataError
 
-ON_ERROR = ("skip", "error")
+ON_ERROR = ("fail", "skip")
 
 
-def history_windows(data, table, on_error="error"):
+def history_windows(data, table, on_error="fail"):
     """The last window (and known future) of every series long enough.
 
     Returns:
@@ -23,7 +23,7 @@ def history_windows(data, table, on_error="error"):
         a list of `(series id, reason)`.
 
     Raises:
-        DataError: with `on_error="error"`, a series shorter than the window
+        DataError: with `on_error="fail"`, a series shorter than the window
             (or, with known covariates, without `horizon` future rows).
     """
     if on_error not in ON_ERROR:
@@ -52,7 +52,7 @@ def history_windows(data, table, on_error="error"):
         if reason is None and observed < window:
             reason = f"{label} has {observed} steps, shorter than the window ({window})"
         if reason is not None:
-            if on_error == "error":
+            if on_error == "fail":
                 raise DataError(f"{reason}; pass --on-error skip to leave it out",
                                 path=table.path)
             skipped.append((one.id, reason))

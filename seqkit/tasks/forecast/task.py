@@ -82,7 +82,12 @@ class ForecastTask(Task):
     # ---- data
 
     def data_files(self):
-        return {"train": self.config.data.train}
+        # One file holds every part; its test part is what `evaluate` scores.
+        data = self.config.data
+        files = {"train": data.train}
+        if data.test:
+            files["test"] = data.train
+        return files
 
     def table(self, path):
         """The file at `path` as a checked `SeriesTable` (read once per task)."""
@@ -203,7 +208,7 @@ class ForecastTask(Task):
     def summarize(self, report):
         model = report["model"]
         best = min(report["baselines"].items(), key=lambda item: item[1]["mase"])
-        text = (f"{report['part']} ({report['windows']} windows): MAE {model['mae']:.4f}, "
+        text = (f"{report['windows']} windows: MAE {model['mae']:.4f}, "
                 f"RMSE {model['rmse']:.4f}, sMAPE {model['smape']:.2f}, MASE {model['mase']:.4f}"
                 f" (best baseline {best[0]}: MASE {best[1]['mase']:.4f})")
         if "coverage" in model:
@@ -214,13 +219,22 @@ class ForecastTask(Task):
     def format_report(self, report):
         return evaluation.format_report(report)
 
-    def history_forecast(self, model_fn, path, on_error="error"):
+    def forecast_history(self, serve, path, on_error="fail"):
         """Forecasts after the end of every series of the history CSV at `path`.
 
-        `model_fn(window, future)` returns the serving outputs as NumPy arrays.
-        Returns (rows, skipped) as `seqkit.tasks.forecast.history` describes.
+        Args:
+            serve: the serving function (`ForecastServing.serve`, or the
+                export's `serving_default`): per-column keyword inputs.
+            path: the history CSV (the training file's columns).
+            on_error: "fail" or "skip": a series shorter than the window.
+
+        Returns:
+            (rows, skipped): one dict per series and future step (the columns
+            of `history.output_columns`), and [(series id, reason)].
         """
         from seqkit.tasks.forecast import history
+        from seqkit.tasks.forecast.serving import input_name
+        from seqkit.tasks.forecast.serving import quantile_name
 
         data = self.config.data
         allow = list(data.target_columns) if data.known_covariates else []
@@ -228,20 +242,47 @@ class ForecastTask(Task):
         arrays, skipped = history.history_windows(data, table, on_error)
         if len(arrays["series"]) == 0:
             return [], skipped
-        outputs = model_fn(arrays["window"], arrays["future"])
-        rows = history.forecast_rows(data, table, arrays, outputs["forecast"],
-                                     outputs.get("quantiles"), self.quantiles)
+        inputs = {input_name(c): arrays["window"][:, :, j] for j, c in enumerate(data.columns)}
+        for j, column in enumerate(data.known_covariates):
+            inputs[f"{input_name(column)}_future"] = arrays["future"][:, :, j]
+        outputs = {k: np.asarray(v) for k, v in serve(**inputs).items()}
+        point = np.stack([outputs[input_name(t)] for t in data.target_columns], axis=-1)
+        levels = None
+        if self.quantiles:
+            levels = np.stack([
+                np.stack([outputs[quantile_name(t, q)] for q in self.quantiles], axis=-1)
+                for t in data.target_columns], axis=2)
+        rows = history.forecast_rows(data, table, arrays, point, levels, self.quantiles)
         return rows, skipped
 
-    def predict(self, run, inputs):
-        """Forecasts for history CSV paths (each: one dict per series and step)."""
-        def model_fn(window, future):
-            return self.serving_module(run).serve(*self._serving_args(window, future))
+    def score_history(self, serve, input_path, output_path, on_error="fail"):
+        """`seqkit forecast`: writes the forecast rows of a history CSV atomically.
 
+        Returns a dict: `output` (the path), `rows`, `series` (forecast) and
+        `skipped` ([(series id, reason)]).
+        """
+        import csv
+
+        from seqkit.run_dir import atomic_write
+        from seqkit.tasks.forecast import history
+
+        rows, skipped = self.forecast_history(serve, input_path, on_error)
+        columns = history.output_columns(self.config.data, self.quantiles)
+        with atomic_write(output_path, newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: (f"{v:.6f}" if isinstance(v, float) else v)
+                                 for k, v in row.items()})
+        return {"output": str(output_path), "rows": len(rows),
+                "series": len(rows) // self.config.data.horizon, "skipped": skipped}
+
+    def predict(self, run, inputs):
+        """Forecasts for history CSV paths: one dict per series and future step."""
+        module = self.serving_module(run)
         results = []
         for path in inputs:
-            rows, _ = self.history_forecast(
-                lambda w, f: {k: np.asarray(v) for k, v in model_fn(w, f).items()}, path)
+            rows, _ = self.forecast_history(module.serve, path)
             results.extend(rows)
         return results
 
@@ -251,25 +292,41 @@ class ForecastTask(Task):
 
     # ---- serving
 
-    def _serving_args(self, window, future):
-        return (window, future) if self.config.data.known_covariates else (window,)
-
     def serving_module(self, run):
         from seqkit.tasks.forecast.serving import ForecastServing
 
         data = self.config.data
-        return ForecastServing(run.model, data.window, data.horizon, len(data.columns),
-                               len(data.known_covariates), self.quantiles)
+        return ForecastServing(run.model, data.columns, data.target_columns,
+                               data.known_covariates, data.window, data.horizon, self.quantiles)
+
+    def serving_spec(self, assets):
+        from seqkit.serving import ServingInput
+        from seqkit.serving import ServingOutput
+        from seqkit.serving import ServingSpec
+        from seqkit.tasks.forecast.serving import input_name
+        from seqkit.tasks.forecast.serving import quantile_name
+
+        data = self.config.data
+        inputs = [ServingInput(name=input_name(c), dtype="float32", shape=(None, data.window),
+                               column=c, read="number") for c in data.columns]
+        # Known covariates' future values: `seqkit forecast` reads them from the
+        # rows after each series' last target; per-group `seqkit score` cannot.
+        inputs += [ServingInput(name=f"{input_name(c)}_future", dtype="float32",
+                                shape=(None, data.horizon), column=c, read="number")
+                   for c in data.known_covariates]
+        outputs = []
+        for target in data.target_columns:
+            names = [input_name(target)] + [quantile_name(target, q) for q in self.quantiles]
+            outputs += [ServingOutput(name=n, kind="numbers", column=n + "_step{index}")
+                        for n in names]
+        return ServingSpec(inputs=tuple(inputs), outputs=tuple(outputs),
+                           group_by=data.id_column, window=data.window)
 
     def export_metadata(self, assets):
-        data = self.config.data
-        return {"forecast": {
-            "columns": data.columns, "targets": list(data.target_columns),
-            "known_covariates": list(data.known_covariates), "window": data.window,
-            "horizon": data.horizon, "frequency": data.frequency,
-            "time_column": list(data.time_column), "id_column": data.id_column,
-            "quantiles": self.quantiles,
-        }}
+        from seqkit.config import build
+
+        return {"forecast": {"data": build.to_plain(self.config.data),
+                             "quantiles": self.quantiles}}
 
     @classmethod
     def contract_recipe(cls, directory):

@@ -117,7 +117,7 @@ def test_a_series_shorter_than_the_window_is_skipped_or_an_error(write):
     assert arrays["series"].tolist() == [0]
     assert skipped[0][0] == "b" and "shorter than the window" in skipped[0][1]
     with pytest.raises(DataError, match="series 'b' has 5 steps"):
-        history.history_windows(data, table, on_error="error")
+        history.history_windows(data, table, on_error="fail")
 
 
 def test_model_config_checks():
