@@ -11,6 +11,8 @@ import warnings
 
 import numpy as np
 
+BASELINES = ("last_value", "seasonal_naive", "holt_winters")
+
 
 def last_value(values, origins, horizon):
     """Repeats the last value before each origin.

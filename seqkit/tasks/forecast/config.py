@@ -7,6 +7,7 @@ from seqkit import config as config_lib
 from seqkit.data.series_table import FILLS
 from seqkit.data.series_table import Frequency
 from seqkit.errors import ConfigError
+from seqkit.models.forecast_baselines import BASELINES
 from seqkit.models.forecast_loss import LOSSES
 from seqkit.models.forecasting import KINDS
 
@@ -37,6 +38,8 @@ class ForecastDataConfig:
             and the scale of MASE use it.
         baseline_history: the most past steps Holt-Winters reads per forecast
             (null: all).
+        baselines: the classical forecasts evaluation puts beside the model
+            (last_value, seasonal_naive, holt_winters; Holt-Winters is the slow one).
     """
 
     train: str | None = None
@@ -55,6 +58,7 @@ class ForecastDataConfig:
     fill: str = "none"
     season: int = 7
     baseline_history: int | None = None
+    baselines: tuple[str, ...] = BASELINES
 
     SECTION: ClassVar[str] = "data"
     PATHS: ClassVar[tuple] = ("train",)
@@ -75,6 +79,10 @@ class ForecastDataConfig:
             raise ConfigError(
                 f"data: column {duplicated[0]!r} is listed twice among target_columns, "
                 "covariates and known_covariates")
+        unknown = [b for b in self.baselines if b not in BASELINES]
+        if unknown:
+            raise ConfigError(f"unknown data.baselines {unknown[0]!r}. Valid choices: "
+                              f"{', '.join(BASELINES)}")
         if self.baseline_history is not None:
             config_lib.positive(self, "baseline_history")
 

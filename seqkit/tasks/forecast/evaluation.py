@@ -10,7 +10,7 @@ from seqkit.tasks.forecast.data import mase_scales
 from seqkit.tasks.forecast.data import model_inputs
 from seqkit.tasks.forecast.data import windows
 
-BASELINES = ("last_value", "seasonal_naive", "holt_winters")
+BASELINES = forecast_baselines.BASELINES
 
 
 def point_index(quantiles):
@@ -52,7 +52,7 @@ def baseline_forecasts(data, table, arrays, names=BASELINES):
     return out
 
 
-def evaluate_part(model, data, quantiles, table, part, plots_dir=None, baselines=BASELINES):
+def evaluate_part(model, data, quantiles, table, part, plots_dir=None, baselines=None):
     """Metrics of `model` and the baselines on the windows of one part.
 
     Returns:
@@ -71,7 +71,8 @@ def evaluate_part(model, data, quantiles, table, part, plots_dir=None, baselines
     if quantiles:
         report["model"]["pinball"] = float(fm.pinball(actual, outputs, quantiles))
         report["model"]["nominal_coverage"] = float(quantiles[-1] - quantiles[0])
-    others = baseline_forecasts(data, table, arrays, baselines)
+    others = baseline_forecasts(data, table, arrays,
+                                baselines if baselines is not None else data.baselines)
     report["baselines"] = {name: fm.forecast_report(actual, values, scale)
                            for name, values in others.items()}
     if plots_dir is not None:

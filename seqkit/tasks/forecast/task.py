@@ -207,10 +207,11 @@ class ForecastTask(Task):
 
     def summarize(self, report):
         model = report["model"]
-        best = min(report["baselines"].items(), key=lambda item: item[1]["mase"])
         text = (f"{report['windows']} windows: MAE {model['mae']:.4f}, "
-                f"RMSE {model['rmse']:.4f}, sMAPE {model['smape']:.2f}, MASE {model['mase']:.4f}"
-                f" (best baseline {best[0]}: MASE {best[1]['mase']:.4f})")
+                f"RMSE {model['rmse']:.4f}, sMAPE {model['smape']:.2f}, MASE {model['mase']:.4f}")
+        if report["baselines"]:
+            best = min(report["baselines"].items(), key=lambda item: item[1]["mase"])
+            text += f" (best baseline {best[0]}: MASE {best[1]['mase']:.4f})"
         if "coverage" in model:
             text += (f", coverage {model['coverage']:.3f} "
                      f"(nominal {model['nominal_coverage']:.2f})")
