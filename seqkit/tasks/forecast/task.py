@@ -73,7 +73,7 @@ class ForecastTask(Task):
 
     @classmethod
     def monitor_modes(cls):
-        return {"loss": "min", "mae": "min"}
+        return {"loss": "min"}
 
     @property
     def quantiles(self):

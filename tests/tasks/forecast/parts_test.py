@@ -131,3 +131,21 @@ def test_model_config_checks():
         config(covariates=("sales",))
     with pytest.raises(ConfigError, match="horizon"):
         config(horizon=0)
+
+
+def test_known_covariates_come_from_the_rows_after_the_last_target(write):
+    data = config(covariates=(), known_covariates=("temp",), id_column=None, window=5)
+    lines = ["date,store,sales,temp"] + [
+        f"2024-01-{d:02d},a,{d},{d * 10}" for d in range(1, 11)] + [
+        f"2024-01-{d:02d},a,,{d * 10}" for d in range(11, 14)]
+    path = write("h.csv", "\n".join(lines) + "\n")
+    table = data_lib.load_table(data, path, allow_missing=["sales"])
+    arrays, _ = history.history_windows(data, table)
+    assert arrays["window"][0, :, 0].tolist() == [6, 7, 8, 9, 10]
+    assert arrays["future"][0, :, 0].tolist() == [110, 120, 130]
+    rows = history.forecast_rows(data, table, arrays, np.zeros((1, 3, 1)))
+    assert rows[0]["date"] == "2024-01-11"
+    short = write("s.csv", "\n".join(lines[:-1]) + "\n")
+    table = data_lib.load_table(data, short, allow_missing=["sales"])
+    with pytest.raises(DataError, match="2 future rows of known covariates"):
+        history.history_windows(data, table)
