@@ -123,6 +123,10 @@ class ForecastTask(Task):
     def read_file(self, path):
         return self._windows(path, "test")
 
+    def probes(self):
+        """`fit` ends with the forecasts after the end of the training file's series."""
+        return [self.config.data.train] if self.config.data.train else []
+
     def test_file(self):
         data = self.config.data
         return data.train if data.test else None
