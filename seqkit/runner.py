@@ -11,6 +11,7 @@ import json
 import os
 import pathlib
 import shutil
+import time
 
 from seqkit import config as config_lib
 from seqkit import plots
@@ -267,7 +268,11 @@ def scorer(source):
 
 def score(source, input_path, output_path, **options):
     """Scores a CSV with a run directory, a `Run` or an exported SavedModel (`seqkit.scoring`)."""
-    return scoring.score_csv(scorer(source), input_path, output_path, **options)
+    started = time.perf_counter()
+    loaded = scorer(source)
+    load_seconds = time.perf_counter() - started
+    result = scoring.score_csv(loaded, input_path, output_path, **options)
+    return dataclasses.replace(result, load_seconds=result.load_seconds + load_seconds)
 
 
 def forecast(source, input_path, output_path, on_error="fail"):
