@@ -13,7 +13,8 @@ from seqkit.tasks import get_task_class
 
 
 def test_registry_maps_names_to_task_classes():
-    assert TASKS == {"classify": ClassifyTask}
+    assert TASKS["classify"] is ClassifyTask
+    assert TASKS["forecast"].__name__ == "ForecastTask"
     assert get_task_class("classify") is ClassifyTask
     config = types.SimpleNamespace(task="classify")
     task = get_task(config)
