@@ -16,6 +16,11 @@ and returns tensors, so a task composes them into its `keras.Model`:
   `RecurrentDecoder` and `TransformerDecoder` are layers.
 
 An image encoder joins here with the task that needs it.
+
+Forecasting (`forecasting.py`, `forecast_rollout.py`, `forecast_loss.py`,
+`forecast_baselines.py`): `Forecaster` (raw windows in, forecasts in original
+units out; lstm / gru / seq2seq / transformer / dlinear), `ForecastLoss`, and
+the classical baselines (last value, seasonal naive, Holt-Winters).
 """
 
 from seqkit.models.recurrent_encoder import RECURRENT_KINDS
@@ -26,3 +31,8 @@ from seqkit.models.recurrent_decoder import RecurrentDecoder
 from seqkit.models.seq2seq import Seq2SeqDecoding
 from seqkit.models.seq2seq import seq2seq_model
 from seqkit.models.transformer_decoder import TransformerDecoder
+
+# --- forecasting ---
+from seqkit.models.forecast_loss import ForecastLoss
+from seqkit.models.forecasting import Forecaster
+# --- end forecasting ---
