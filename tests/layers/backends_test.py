@@ -56,6 +56,8 @@ def test_seqkit_layers_import_no_tensorflow():
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'tensorflow', 'jax', 'seqkit'}))"
     )
     env = dict(os.environ, KERAS_BACKEND="jax", JAX_PLATFORMS="cpu", PYTHONPATH=str(ROOT))
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr[-4000:]
     assert result.stdout.strip() == "['jax', 'seqkit']", result.stdout
