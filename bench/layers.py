@@ -16,9 +16,10 @@ the target) and `%peak` is the share of the ~480 GFLOP/s float32 matmul peak
 
 Runs under any Keras backend (`KERAS_BACKEND=jax|torch python bench/layers.py`);
 the ratios are always against Keras' layers on the same backend. On torch,
-`jit_compile=True` means `torch.compile`, which traces the 100-step loop
-step by step (minutes per model on this machine), so its rows are left out
-unless `--torch-compile` is given.
+`jit_compile=True` means `torch.compile`, which traces the loop over time
+step by step (compiling a 6-step LSTM training step took 43 s in the torch
+layer tests, Inductor's start-up included; this shape has 100 steps), so its
+rows are left out unless `--torch-compile` is given.
 
 If `bench/mha_bench.py` exists (it exposes `run(jit_compile) -> dict`), its
 MultiHeadAttention rows are printed in the same table.
