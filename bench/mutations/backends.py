@@ -1,7 +1,10 @@
 """Planted bugs for the backends area: the torch layer pass and bench/gpu.py.
 
 The first two break seqkit's layers on the PyTorch backend only; the
-TensorFlow-backend layer tests cannot see them, the torch pass must.
+TensorFlow-backend layer tests cannot see them, the torch pass must. (Making
+the Transformer blocks' `keras_mask_of` blind on torch is no such bug: Keras
+itself fills MultiHeadAttention's `query_mask` / `value_mask` from the
+inputs' masks, so the outputs do not change; tried, not caught, dropped.)
 """
 
 from mutate import Mutation
@@ -23,15 +26,15 @@ MUTATIONS = [
         description="on torch only, the recurrent loop ignores the padding mask",
     ),
     Mutation(
-        name="torch-attention-drops-keras-mask",
-        path="seqkit/layers/_attention_utils.py",
-        old="    if x is None:\n        return None\n    return _get_keras_mask(x)",
+        name="torch-fused-attention-drops-mask",
+        path="seqkit/layers/scaled_dot_product_attention.py",
+        old="query, key, value, mask=mask, scale=scale, is_causal=is_causal",
         new=(
-            "    if x is None or keras.backend.backend() == 'torch':\n"
-            "        return None\n    return _get_keras_mask(x)"
+            "query, key, value, mask=None if keras.backend.backend() == 'torch' else mask, "
+            "scale=scale, is_causal=is_causal"
         ),
         tests=TORCH_PASS,
-        description="on torch only, Transformer blocks never see the Keras padding mask",
+        description="on torch only, the fused attention kernel is called without the mask",
     ),
     Mutation(
         name="gpu-bench-imports-tensorflow",
