@@ -45,6 +45,9 @@ class FitResult:
         metrics: dict split -> the task's report (validation, test).
         probes: the task's predictions on its probes.
         train_examples / validation_examples: counts (None when unknown).
+        training: how it trained (strategy, replicas, workers, global and
+            per-replica batch size, dtype policy, jit_compile), as metrics.json
+            records it under "training".
     """
 
     run: Run
@@ -55,6 +58,7 @@ class FitResult:
     probes: list
     train_examples: int | None
     validation_examples: int | None
+    training: dict | None = None
 
 
 def default_run_dir(config):
@@ -108,7 +112,7 @@ def _batches(task, examples, assets, training):
 
 
 def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbose="auto",
-        strategy=None, precision="float32"):
+        strategy=None, precision=None):
     """Trains the config's task into a run directory.
 
     Everything the config points at is validated before the run directory is
@@ -122,7 +126,11 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
         overwrite: replace an existing run directory.
         callbacks: extra Keras callbacks (tests use them to interrupt).
         verbose: passed to `model.fit` ("auto", 0, 1, 2).
-        strategy / precision: passed to `seqkit.training.Trainer`.
+        strategy: a `tf.distribute.Strategy`, or None for the one
+            `config.train.strategy` names. Under a multi-worker strategy only
+            the chief writes `run_dir`; the other workers train into a
+            temporary directory and remove it.
+        precision: "float32", "mixed" or None (`config.train.precision`).
 
     Returns:
         A `FitResult`.
@@ -132,9 +140,32 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
             `overwrite` is set, or both are set.
         DataError: a data file is missing or does not fit the task.
     """
+
+    from seqkit.training import precision as precision_lib
+    from seqkit.training import strategy as strategy_lib
+
+    train_config = config.train
+    if strategy is None:
+        # Before any other TensorFlow op: a multi-worker strategy sets up the
+        # collective ops of the whole process.
+        strategy = strategy_lib.make_strategy(train_config.strategy)
+    policy = precision_lib.dtype_policy(precision if precision is not None else train_config.precision)
+    worker = strategy_lib.WorkerDirectory(
+        run_dir if run_dir is not None else default_run_dir(config), strategy_lib.is_chief(strategy)
+    )
+    try:
+        return _fit(config, worker.path, resume, overwrite, callbacks, verbose, strategy, policy)
+    finally:
+        worker.close()  # a worker other than the chief leaves nothing behind
+
+
+def _fit(config, run_dir, resume, overwrite, callbacks, verbose, strategy, policy):
     import keras
 
+    from seqkit.training import strategy as strategy_lib
+
     run = _open_run_dir(config, run_dir, resume, overwrite)
+    distribution = strategy_lib.describe(strategy, config.train.strategy, config.train.batch_size)
     task = get_task(config)
     saved = task.load_assets(run.assets) if resume else None
     summary = task.validate_data(task.data_files(), assets=saved)
@@ -153,19 +184,21 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
     monitor = config.train.monitor
     if validation is None and monitor.startswith("val_"):
         monitor = monitor[len("val_"):]
-    trainer = Trainer(config.train, run, strategy=strategy, precision=precision)
+    trainer = Trainer(config.train, run, strategy=strategy, precision=policy, jit_compile=config.train.jit_compile)
     model = trainer.build(lambda: task.build_model(assets), task.compile_args(assets), train.steps)
     trained = trainer.fit(
         model, train.dataset, None if validation is None else validation.dataset,
         monitor, task.monitor_mode(monitor), resume=resume, callbacks=callbacks, verbose=verbose,
+        steps_per_epoch=train.steps,
     )
     with atomic_path(run.model) as tmp:
         model.save(str(tmp))
     result = Run(path=run.path, config=config, task=task, model=model, assets=assets)
-    return _report_fit(result, run, trained.initial_epoch, train, validation)
+    training = {**distribution, "precision": policy, "jit_compile": bool(model.jit_compile)}
+    return _report_fit(result, run, trained.initial_epoch, train, validation, training)
 
 
-def _report_fit(result, run, initial_epoch, train, validation):
+def _report_fit(result, run, initial_epoch, train, validation, training):
     """Plots, metrics.json and probes at the end of `fit`."""
     task = result.task
     rows = read_history(run.history)
@@ -177,7 +210,7 @@ def _report_fit(result, run, initial_epoch, train, validation):
         metrics["validation"] = task.evaluate(result, validation, run.plots, title="validation")
     if task.test_file() is not None:
         metrics["test"] = _evaluate_file(result, task.test_file(), run.plots, "test")
-    _update_metrics(run, metrics)
+    _update_metrics(run, {"training": training, **metrics})
     probes = task.probes()
     return FitResult(
         run=result,
@@ -188,6 +221,7 @@ def _report_fit(result, run, initial_epoch, train, validation):
         probes=task.predict(result, probes) if probes else [],
         train_examples=train.examples,
         validation_examples=0 if validation is None else validation.examples,
+        training=training,
     )
 
 
