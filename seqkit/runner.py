@@ -29,8 +29,10 @@ from seqkit.training import Trainer
 from seqkit.training import history_columns
 from seqkit.training import read_history
 
-# The sections `--resume` may change; every other section must match the run's.
-RESUMABLE_SECTIONS = ("train", "data", "export")
+# What `--resume` may change: train, data and export, except the settings that fix
+# the batches (the run continues at a step of the same stream of batches), and
+# the data section's file paths (files may move). Everything else must match.
+STREAM_SETTINGS = ("train.batch_size", "train.seed", "train.shuffle_buffer", "train.length_window")
 
 
 @dataclasses.dataclass
@@ -83,16 +85,38 @@ def _open_run_dir(config, run_dir, resume, overwrite):
         saved = config_lib.load_config([run.config])
     except ConfigError as error:
         raise RunDirError(f"cannot resume: {run.config} is corrupt ({error})") from error
-    for key in ("task", *sorted(set(saved.sections) | set(config.sections))):
-        if key in RESUMABLE_SECTIONS:
-            continue
-        if getattr(saved, key, None) != getattr(config, key, None):
-            raise ConfigError(
-                f"cannot resume {run.path} with a different '{key}' section than the one "
-                f"it was trained with ({run.config}). Resume with the same config "
-                "(only train.* and data files may change), or start a new run"
-            )
+    changed = _changed_settings(saved, config)
+    if changed:
+        raise ConfigError(
+            f"cannot resume {run.path}: {', '.join(changed)} differ(s) from the run's {run.config}. "
+            "Resume with the same model and data settings (train.epochs, file paths, export may "
+            "change), or start a new run"
+        )
     return run
+
+
+def _changed_settings(saved, config):
+    """Dotted names of the settings of `config` that `--resume` may not change from `saved`."""
+    old, new = saved.to_dict(), config.to_dict()
+    data_paths = getattr(type(config.sections.get("data")), "PATHS", ())
+    changed = []
+
+    def walk(a, b, name):
+        if isinstance(a, dict) and isinstance(b, dict):
+            for key in dict.fromkeys([*a, *b]):
+                walk(a.get(key), b.get(key), f"{name}.{key}" if name else key)
+        elif a != b:
+            section, _, field = name.partition(".")
+            if section == "train" and name not in STREAM_SETTINGS or section == "export":
+                return
+            if section == "data" and field in data_paths:
+                return
+            if section == "name":
+                return
+            changed.append(name)
+
+    walk(old, new, "")
+    return changed
 
 
 def _as_run(run_or_dir):

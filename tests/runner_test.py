@@ -191,7 +191,7 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
 @pytest.mark.large
 def test_resume_refuses_a_different_model(trained):
     config = load_config([trained.run.path / "config.yaml"], ["model.units=7"])
-    with pytest.raises(ConfigError, match="different 'model' section"):
+    with pytest.raises(ConfigError, match="model.encoder.units differ"):
         runner.fit(config, run_dir=trained.run.path, resume=True, verbose=0)
 
 

@@ -26,62 +26,71 @@ KERAS_WEIGHTS = "latest.weights.h5"
 
 
 def read_backup(directory):
-    """(epoch, steps_done, weights path) of the last backup, or None."""
+    """The last backup as a dict (`epoch`, `steps_done` in it, `step`: the
+    optimizer steps taken, or None in a Keras backup; `weights`: path), or None."""
     path = pathlib.Path(directory) / METADATA
     if not path.is_file():
         return None
     meta = json.loads(path.read_text(encoding="utf-8"))
-    weights = pathlib.Path(directory) / meta.get("weights", KERAS_WEIGHTS)
-    return int(meta["epoch"]), int(meta.get("steps_done", 0)), weights
+    return {
+        "epoch": int(meta["epoch"]),
+        "steps_done": int(meta.get("steps_done", 0)),
+        "step": meta.get("step"),
+        "weights": pathlib.Path(directory) / meta.get("weights", KERAS_WEIGHTS),
+    }
 
 
 class StepBackup(keras.callbacks.Callback):
-    """Saves the model and optimizer every `save_steps` batches and at each
-    epoch end; restores the last backup when training begins (`restore`).
+    """Saves the model and optimizer every `save_steps` optimizer steps and at
+    each epoch end; restores the last backup when training begins (`restore`).
 
     Args:
         directory: the backup directory.
         save_steps: int or None (only at epoch ends).
         restore: load the last backup in `on_train_begin`.
-        initial: (epoch, steps_done) this `fit` call starts at.
+        step: the optimizer steps taken before this `fit` call.
+        steps_per_epoch: int or None; turns `step` into (epoch, steps done).
     """
 
-    def __init__(self, directory, save_steps=None, restore=False, initial=(0, 0)):
+    def __init__(self, directory, save_steps=None, restore=False, step=0, steps_per_epoch=None):
         super().__init__()
         self.directory = pathlib.Path(directory)
         self.save_steps = save_steps
         self.restore = restore
-        self.epoch, self.steps_done = initial
+        self.step = step
+        self.steps_per_epoch = steps_per_epoch
+        self.epoch = 0
 
     def on_train_begin(self, logs=None):
         backup = read_backup(self.directory) if self.restore else None
         if backup is not None:
-            self.model.load_weights(str(backup[2]))
-        self.restore = False  # a second fit call of the same run continues in memory
+            self.model.load_weights(str(backup["weights"]))
 
     def on_epoch_begin(self, epoch, logs=None):
-        if epoch != self.epoch:
-            self.epoch, self.steps_done = epoch, 0
+        self.epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
-        self.steps_done += 1
-        if self.save_steps and self.steps_done % self.save_steps == 0:
-            self._save(self.epoch, self.steps_done)
+        self.step += 1
+        if self.save_steps and self.step % self.save_steps == 0:
+            self._save(self.epoch)
 
     def on_epoch_end(self, epoch, logs=None):
-        self.epoch, self.steps_done = epoch + 1, 0
-        self._save(self.epoch, 0)
+        self._save(epoch + 1)
 
-    def _save(self, epoch, steps_done):
+    def _save(self, epoch):
+        if self.steps_per_epoch:
+            epoch, done = divmod(self.step, self.steps_per_epoch)
+        else:
+            done = 0  # epoch ends only
         self.directory.mkdir(parents=True, exist_ok=True)
-        step = int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
-        name = f"{step}.weights.h5"
+        name = f"{self.step}.weights.h5"
         tmp = self.directory / f".partial-{name}"  # save_weights insists on the .weights.h5 suffix
         self.model.save_weights(str(tmp))
         os.replace(tmp, self.directory / name)
         write_text(
             self.directory / METADATA,
-            json.dumps({"epoch": epoch, "batch": steps_done, "steps_done": steps_done, "weights": name}) + "\n",
+            json.dumps({"epoch": epoch, "batch": done, "steps_done": done, "step": self.step, "weights": name})
+            + "\n",
         )
         for old in self.directory.iterdir():
             if old.name not in (name, METADATA):

@@ -45,7 +45,7 @@ def _best_so_far(rows, monitor, mode):
     return max(previous) if mode == "max" else min(previous)
 
 
-def standard_callbacks(run, train, monitor, mode, resume, initial=(0, 0)):
+def standard_callbacks(run, train, monitor, mode, resume, step=0, steps_per_epoch=None):
     """The run directory's callbacks, in the order they must run.
 
     Args:
@@ -55,11 +55,13 @@ def standard_callbacks(run, train, monitor, mode, resume, initial=(0, 0)):
         mode: "min" or "max", the direction `monitor` improves.
         resume: keep history.csv's rows and the best value so far, and
             restore the backup.
-        initial: (epoch, steps done in it) this `fit` call starts at.
+        step / steps_per_epoch: the optimizer steps taken before this `fit`
+            call; the batches of an epoch (None when unknown).
     """
     rows = read_history(run.history) if resume else []
     callbacks = [
-        StepBackup(run.backup, save_steps=train.backup_steps, restore=resume, initial=initial),
+        StepBackup(run.backup, save_steps=train.backup_steps, restore=resume, step=step,
+                   steps_per_epoch=steps_per_epoch),
     ]
     if train.ema_momentum is not None:
         # Validation runs on the averaged weights; at each epoch end they are

@@ -91,27 +91,87 @@ class Trainer:
         by the seed), so a resume skips exactly the batches done before the
         backup and then takes the same steps an uninterrupted run takes.
         """
-        epoch, done = 0, 0
+        epoch, done, step = 0, 0, 0
         backup = read_backup(self.run.backup) if resume else None
         if backup is not None:
-            epoch, done = backup[0], backup[1]
+            epoch, done = backup["epoch"], backup["steps_done"]
+            if backup["step"] is not None and steps_per_epoch:
+                step = backup["step"]
+                epoch, done = divmod(step, steps_per_epoch)
+            elif steps_per_epoch:
+                step = epoch * steps_per_epoch + done
         start = EpochStart()
-        extra = standard_callbacks(self.run, self.train, monitor, mode, resume, initial=(epoch, done))
+        extra = standard_callbacks(self.run, self.train, monitor, mode, resume, step, steps_per_epoch)
         extra += list(callbacks) + [start]
         common = dict(validation_data=validation_data, callbacks=extra, shuffle=False, verbose=verbose)
         # shuffle=False: the dataset shuffles itself, with the configured seed.
+        train_data = self._per_replica(train_data)
         if steps_per_epoch is None:
-            model.fit(train_data, epochs=self.train.epochs, initial_epoch=epoch, **common)
-        else:
-            stream = train_data.repeat()
-            if done and epoch < self.train.epochs:
-                # Finish the interrupted epoch: its remaining steps only.
-                model.fit(stream.skip(epoch * steps_per_epoch + done), epochs=epoch + 1, initial_epoch=epoch,
-                          steps_per_epoch=steps_per_epoch - done, **common)
-                epoch += 1
-            if epoch < self.train.epochs and not model.stop_training:
-                model.fit(stream.skip(epoch * steps_per_epoch) if epoch else stream, epochs=self.train.epochs,
-                          initial_epoch=epoch, steps_per_epoch=steps_per_epoch, **common)
+            model.fit(train_data.from_step(0, repeat=False), epochs=self.train.epochs, initial_epoch=epoch,
+                      **common)
+        elif epoch < self.train.epochs:
+            # One call, one iterator: the shuffle's order of each repetition
+            # follows from the number of iterators made on the dataset, so the
+            # resumed run makes them as the uninterrupted one did. Its epochs
+            # end `done` steps later than the uninterrupted run's; the last
+            # one stops at the same total step count.
+            remaining = (self.train.epochs - epoch) * steps_per_epoch - done
+            stop = [StopAfterSteps(remaining)] if done else []
+            common["callbacks"] = common["callbacks"] + stop
+            model.fit(train_data.from_step(step, repeat=True),
+                      epochs=self.train.epochs, initial_epoch=epoch, steps_per_epoch=steps_per_epoch, **common)
         if self.run.best_weights.is_file():
             model.load_weights(str(self.run.best_weights))
         return TrainResult(initial_epoch=start.first, skipped_steps=done)
+
+    def _per_replica(self, dataset):
+        """`dataset` split for the strategy's replicas, each global batch of
+        `train.batch_size` rows cut into one slice of `batch_size / replicas`
+        rows per replica (so the global batch stays the recipe's; tf.distribute
+        alone hands each replica a whole batch of a dataset it cannot rebatch).
+        Every worker reads the same seeded stream and keeps its replicas' slices.
+        Returns a function of `skip` -> the dataset to fit on."""
+        replicas = self.strategy.num_replicas_in_sync
+        if replicas == 1:
+            return _Stream(dataset, None)
+        per = self.train.batch_size // replicas
+
+        def pieces(context, stream):
+            local = context.num_replicas_in_sync // context.num_input_pipelines
+            first = context.input_pipeline_id * local
+
+            def cut(*batch):
+                return tf.data.Dataset.range(first, first + local).map(
+                    lambda r: tf.nest.map_structure(lambda t: t[r * per:(r + 1) * per], batch)
+                )
+
+            return stream.flat_map(cut)
+
+        return _Stream(dataset, lambda stream: self.strategy.distribute_datasets_from_function(
+            lambda context: pieces(context, stream)))
+
+
+class StopAfterSteps(keras.callbacks.Callback):
+    """Stops `fit` after `steps` batches (the resumed run's last, short epoch)."""
+
+    def __init__(self, steps):
+        super().__init__()
+        self.steps = steps
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps -= 1
+        if self.steps <= 0:
+            self.model.stop_training = True
+
+
+class _Stream:
+    """A training dataset and how to hand it to `model.fit` from a step on."""
+
+    def __init__(self, dataset, distribute):
+        self.dataset = dataset
+        self.distribute = distribute
+
+    def from_step(self, step, repeat):
+        data = self.dataset.repeat() if repeat else self.dataset
+        data = data.skip(step) if step else data
+        return data if self.distribute is None else self.distribute(data)
