@@ -100,6 +100,11 @@ class Trainer:
                 epoch, done = divmod(step, steps_per_epoch)
             elif steps_per_epoch:
                 step = epoch * steps_per_epoch + done
+        if backup is not None and not model.optimizer.built:
+            # The backup holds the optimizer's variables too (Adam's moments,
+            # the step count); they load only into a built optimizer.
+            with self.strategy.scope():
+                model.optimizer.build(model.trainable_variables)
         start = EpochStart()
         extra = standard_callbacks(self.run, self.train, monitor, mode, resume, step, steps_per_epoch)
         extra += list(callbacks) + [start]

@@ -28,7 +28,7 @@ def _weights(path):
 
 @pytest.mark.large
 def test_resume_after_kill_9_mid_epoch_equals_an_uninterrupted_run(tmp_path):
-    # 48 training rows, batch 4: 12 steps an epoch, a backup every 5 steps.
+    # 49 training rows, batch 4: 13 steps an epoch (39 in all), a backup every 5 steps.
     recipe = tiny_recipe(tmp_path, epochs=3, batch_size=4, extra=", backup_steps: 5")
     finish(seqkit("fit", recipe, "--run-dir", tmp_path / "whole"))
     crashed = tmp_path / "crashed"
@@ -36,7 +36,7 @@ def test_resume_after_kill_9_mid_epoch_equals_an_uninterrupted_run(tmp_path):
     metadata = crashed / "checkpoints" / "backup" / "training_metadata.json"
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and process.poll() is None:
-        if metadata.is_file() and json.loads(metadata.read_text())["step"] == 15:  # epoch 1, step 3
+        if metadata.is_file() and json.loads(metadata.read_text())["step"] == 15:  # epoch 1, step 2
             process.send_signal(signal.SIGKILL)
             break
         time.sleep(0.01)
@@ -44,16 +44,16 @@ def test_resume_after_kill_9_mid_epoch_equals_an_uninterrupted_run(tmp_path):
     assert process.returncode == -signal.SIGKILL, "the run ended before the kill"
     assert not (crashed / "model.keras").exists()
     step = json.loads(metadata.read_text())["step"]
-    assert 15 <= step < 36 and step % 12, step  # killed in the middle of an epoch
+    assert 15 <= step < 39 and step % 13, step  # killed in the middle of an epoch
     output = finish(seqkit("fit", "--resume", "--run-dir", crashed))
     assert "trained" in output
     whole, resumed = read_history(tmp_path / "whole" / "history.csv"), read_history(crashed / "history.csv")
     assert len(whole) == len(resumed) == 3
     assert abs(float(whole[-1]["val_loss"]) - float(resumed[-1]["val_loss"])) < TOLERANCE
     final = json.loads(metadata.read_text())
-    assert final["step"] == 36
+    assert final["step"] == 39
     ours = _weights(crashed / "checkpoints" / "backup" / final["weights"])
-    theirs = _weights(tmp_path / "whole" / "checkpoints" / "backup" / "36.weights.h5")
+    theirs = _weights(tmp_path / "whole" / "checkpoints" / "backup" / "39.weights.h5")
     assert len(ours) == len(theirs)
     for a, b in zip(ours, theirs):
         np.testing.assert_allclose(a, b, atol=TOLERANCE)
