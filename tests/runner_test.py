@@ -59,7 +59,8 @@ def test_fit_writes_the_run_directory(trained):
     history = (run / "history.csv").read_text().splitlines()
     assert history[0].startswith("epoch,") and len(history) == 3
     metrics = json.loads((run / "metrics.json").read_text())
-    assert set(metrics) == {"validation", "test"}
+    assert set(metrics) == {"training", "validation", "test"}
+    assert metrics["training"]["strategy"] == "default" and metrics["training"]["replicas"] == 1
     assert metrics["test"]["examples"] == 12
     assert trained.epochs == 2 and trained.initial_epoch == 0
     assert trained.probes[0]["text"] == "the film was good"
