@@ -135,7 +135,7 @@ class Trainer:
         rows per replica (so the global batch stays the recipe's; tf.distribute
         alone hands each replica a whole batch of a dataset it cannot rebatch).
         Every worker reads the same seeded stream and keeps its replicas' slices.
-        Returns a function of `skip` -> the dataset to fit on."""
+        Returns a `_Stream` (its `from_step` gives the dataset to fit on)."""
         replicas = self.strategy.num_replicas_in_sync
         if replicas == 1:
             return _Stream(dataset, None)
