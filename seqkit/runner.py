@@ -32,8 +32,10 @@ from seqkit.training import Trainer
 from seqkit.training import history_columns
 from seqkit.training import read_history
 
-# The sections `--resume` may change; every other section must match the run's.
-RESUMABLE_SECTIONS = ("train", "data", "export")
+# What `--resume` may change: train, data and export, except the settings that fix
+# the batches (the run continues at a step of the same stream of batches), and
+# the data section's file paths (files may move). Everything else must match.
+STREAM_SETTINGS = ("train.batch_size", "train.seed", "train.shuffle_buffer", "train.length_window")
 
 
 @dataclasses.dataclass
@@ -48,6 +50,9 @@ class FitResult:
         metrics: dict split -> the task's report (validation, test).
         probes: the task's predictions on its probes.
         train_examples / validation_examples: counts (None when unknown).
+        training: how it trained (strategy, replicas, workers, global and
+            per-replica batch size, dtype policy, jit_compile), as metrics.json
+            records it under "training".
     """
 
     run: Run
@@ -58,6 +63,7 @@ class FitResult:
     probes: list
     train_examples: int | None
     validation_examples: int | None
+    training: dict | None = None
 
 
 def default_run_dir(config):
@@ -82,16 +88,38 @@ def _open_run_dir(config, run_dir, resume, overwrite):
         saved = config_lib.load_config([run.config])
     except ConfigError as error:
         raise RunDirError(f"cannot resume: {run.config} is corrupt ({error})") from error
-    for key in ("task", *sorted(set(saved.sections) | set(config.sections))):
-        if key in RESUMABLE_SECTIONS:
-            continue
-        if getattr(saved, key, None) != getattr(config, key, None):
-            raise ConfigError(
-                f"cannot resume {run.path} with a different '{key}' section than the one "
-                f"it was trained with ({run.config}). Resume with the same config "
-                "(only train.* and data files may change), or start a new run"
-            )
+    changed = _changed_settings(saved, config)
+    if changed:
+        raise ConfigError(
+            f"cannot resume {run.path}: {', '.join(changed)} differ(s) from the run's {run.config}. "
+            "Resume with the same model and data settings (train.epochs, file paths, export may "
+            "change), or start a new run"
+        )
     return run
+
+
+def _changed_settings(saved, config):
+    """Dotted names of the settings of `config` that `--resume` may not change from `saved`."""
+    old, new = saved.to_dict(), config.to_dict()
+    data_paths = getattr(type(config.sections.get("data")), "PATHS", ())
+    changed = []
+
+    def walk(a, b, name):
+        if isinstance(a, dict) and isinstance(b, dict):
+            for key in dict.fromkeys([*a, *b]):
+                walk(a.get(key), b.get(key), f"{name}.{key}" if name else key)
+        elif a != b:
+            section, _, field = name.partition(".")
+            if section == "train" and name not in STREAM_SETTINGS or section == "export":
+                return
+            if section == "data" and field in data_paths:
+                return
+            if section == "name":
+                return
+            changed.append(name)
+
+    walk(old, new, "")
+    return changed
 
 
 def _as_run(run_or_dir):
@@ -111,7 +139,7 @@ def _batches(task, examples, assets, training):
 
 
 def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbose="auto",
-        strategy=None, precision="float32"):
+        strategy=None, precision=None):
     """Trains the config's task into a run directory.
 
     Everything the config points at is validated before the run directory is
@@ -125,7 +153,11 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
         overwrite: replace an existing run directory.
         callbacks: extra Keras callbacks (tests use them to interrupt).
         verbose: passed to `model.fit` ("auto", 0, 1, 2).
-        strategy / precision: passed to `seqkit.training.Trainer`.
+        strategy: a `tf.distribute.Strategy`, or None for the one
+            `config.train.strategy` names. Under a multi-worker strategy only
+            the chief writes `run_dir`; the other workers train into a
+            temporary directory and remove it.
+        precision: "float32", "mixed" or None (`config.train.precision`).
 
     Returns:
         A `FitResult`.
@@ -135,9 +167,32 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
             `overwrite` is set, or both are set.
         DataError: a data file is missing or does not fit the task.
     """
+
+    from seqkit.training import precision as precision_lib
+    from seqkit.training import strategy as strategy_lib
+
+    train_config = config.train
+    if strategy is None:
+        # Before any other TensorFlow op: a multi-worker strategy sets up the
+        # collective ops of the whole process.
+        strategy = strategy_lib.make_strategy(train_config.strategy)
+    policy = precision_lib.dtype_policy(precision if precision is not None else train_config.precision)
+    worker = strategy_lib.WorkerDirectory(
+        run_dir if run_dir is not None else default_run_dir(config), strategy_lib.is_chief(strategy)
+    )
+    try:
+        return _fit(config, worker.path, resume, overwrite, callbacks, verbose, strategy, policy)
+    finally:
+        worker.close()  # a worker other than the chief leaves nothing behind
+
+
+def _fit(config, run_dir, resume, overwrite, callbacks, verbose, strategy, policy):
     import keras
 
+    from seqkit.training import strategy as strategy_lib
+
     run = _open_run_dir(config, run_dir, resume, overwrite)
+    distribution = strategy_lib.describe(strategy, config.train.strategy, config.train.batch_size)
     task = get_task(config)
     saved = task.load_assets(run.assets) if resume else None
     summary = task.validate_data(task.data_files(), assets=saved)
@@ -156,19 +211,21 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
     monitor = config.train.monitor
     if validation is None and monitor.startswith("val_"):
         monitor = monitor[len("val_"):]
-    trainer = Trainer(config.train, run, strategy=strategy, precision=precision)
+    trainer = Trainer(config.train, run, strategy=strategy, precision=policy, jit_compile=config.train.jit_compile)
     model = trainer.build(lambda: task.build_model(assets), task.compile_args(assets), train.steps)
     trained = trainer.fit(
         model, train.dataset, None if validation is None else validation.dataset,
         monitor, task.monitor_mode(monitor), resume=resume, callbacks=callbacks, verbose=verbose,
+        steps_per_epoch=train.steps,
     )
     with atomic_path(run.model) as tmp:
         model.save(str(tmp))
     result = Run(path=run.path, config=config, task=task, model=model, assets=assets)
-    return _report_fit(result, run, trained.initial_epoch, train, validation)
+    training = {**distribution, "precision": policy, "jit_compile": bool(model.jit_compile)}
+    return _report_fit(result, run, trained.initial_epoch, train, validation, training)
 
 
-def _report_fit(result, run, initial_epoch, train, validation):
+def _report_fit(result, run, initial_epoch, train, validation, training):
     """Plots, metrics.json and probes at the end of `fit`."""
     task = result.task
     rows = read_history(run.history)
@@ -180,7 +237,7 @@ def _report_fit(result, run, initial_epoch, train, validation):
         metrics["validation"] = task.evaluate(result, validation, run.plots, title="validation")
     if task.test_file() is not None:
         metrics["test"] = _evaluate_file(result, task.test_file(), run.plots, "test")
-    _update_metrics(run, metrics)
+    _update_metrics(run, {"training": training, **metrics})
     probes = task.probes()
     return FitResult(
         run=result,
@@ -191,6 +248,7 @@ def _report_fit(result, run, initial_epoch, train, validation):
         probes=task.predict(result, probes) if probes else [],
         train_examples=train.examples,
         validation_examples=0 if validation is None else validation.examples,
+        training=training,
     )
 
 

@@ -59,7 +59,8 @@ def test_fit_writes_the_run_directory(trained):
     history = (run / "history.csv").read_text().splitlines()
     assert history[0].startswith("epoch,") and len(history) == 3
     metrics = json.loads((run / "metrics.json").read_text())
-    assert set(metrics) == {"validation", "test"}
+    assert set(metrics) == {"training", "validation", "test"}
+    assert metrics["training"]["strategy"] == "default" and metrics["training"]["replicas"] == 1
     assert metrics["test"]["examples"] == 12
     assert trained.epochs == 2 and trained.initial_epoch == 0
     assert trained.probes[0]["text"] == "the film was good"
@@ -191,7 +192,7 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
 @pytest.mark.large
 def test_resume_refuses_a_different_model(trained):
     config = load_config([trained.run.path / "config.yaml"], ["model.units=7"])
-    with pytest.raises(ConfigError, match="different 'model' section"):
+    with pytest.raises(ConfigError, match="model.encoder.units differ"):
         runner.fit(config, run_dir=trained.run.path, resume=True, verbose=0)
 
 

@@ -22,8 +22,18 @@ from seqkit.cli.common import parse_data_overrides
               help="Continue an interrupted run from its last checkpoint. Without CONFIG, "
                    "the run's own config.yaml is used.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing run directory.")
+@click.option("--strategy", default=None, metavar="default|mirrored|multi-worker",
+              help="Where to train (= --set train.strategy=...): one device, mirrored over the local "
+                   "devices, or over the workers TF_CONFIG names (only the chief writes the run "
+                   "directory). train.batch_size stays the global batch.")
+@click.option("--precision", default=None, metavar="float32|mixed",
+              help="Compute precision (= --set train.precision=...): mixed is bfloat16 on a CPU, "
+                   "float16 with loss scaling on a GPU; heads stay float32.")
+@click.option("--jit-compile/--no-jit-compile", "jit_compile", default=None,
+              help="Compile the train step with XLA (= --set train.jit_compile=...). "
+                   "Default: Keras decides (off on a CPU).")
 @handle_errors
-def command(configs, overrides, data, run_dir, resume, overwrite):
+def command(configs, overrides, data, run_dir, resume, overwrite, strategy, precision, jit_compile):
     """Train the model a pipeline describes.
 
     CONFIG is one or more pipeline YAML files; later files and --set override
@@ -37,6 +47,9 @@ def command(configs, overrides, data, run_dir, resume, overwrite):
       seqkit fit pipelines/sentiment.yaml --set model.encoder=transformer --set train.epochs=3
       seqkit fit pipelines/sentiment.yaml --data train=../shared/data/sentiment/sst2_train.tsv
       seqkit fit --resume --run-dir runs/sentiment
+      seqkit fit pipelines/sentiment.yaml --strategy mirrored --precision mixed
+      TF_CONFIG='{"cluster": {"worker": ["h1:2222", "h2:2222"]}, "task": {"type": "worker", "index": 0}}' \
+        seqkit fit pipelines/sentiment.yaml --strategy multi-worker
     """
     import pathlib
 
@@ -51,6 +64,12 @@ def command(configs, overrides, data, run_dir, resume, overwrite):
                 "or `--resume --run-dir DIR` to continue a run"
             )
         configs = [str(pathlib.Path(run_dir) / "config.yaml")]
+    overrides = list(overrides) + [
+        f"train.{key}={value}"
+        for key, value in (("strategy", strategy), ("precision", precision),
+                           ("jit_compile", None if jit_compile is None else str(jit_compile).lower()))
+        if value is not None
+    ]
     config = load_config(list(configs), overrides, data_overrides)
 
     from seqkit import runner
@@ -70,6 +89,12 @@ def _summary(result, elapsed):
         f"(epochs {result.initial_epoch + 1}..{result.epochs}) in {elapsed:.1f}s on "
         f"{result.train_examples} examples, validated on {result.validation_examples}"
     )
+    if result.training is not None:
+        t = result.training
+        click.echo(
+            f"strategy {t['strategy']}: {t['replicas']} replica(s) x {t['per_replica_batch_size']} examples "
+            f"over {t['workers']} worker(s), {t['precision']}, jit_compile {'on' if t['jit_compile'] else 'off'}"
+        )
     for split, report in result.metrics.items():
         click.echo(f"{split}: {run.task.summarize(report)}")
     if result.probes:

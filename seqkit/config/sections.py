@@ -43,6 +43,15 @@ class TrainConfig:
             a `val_` prefix for the validation value ("val_loss", ...).
         seed: int, seeds weights, shuffling and dropout.
         shuffle_buffer: int, examples held by the shuffle buffer.
+        strategy: "default" (one device), "mirrored" (the local devices) or
+            "multi-worker" (the workers of `TF_CONFIG`); `batch_size` stays
+            the global batch (`seqkit.training.strategy`).
+        precision: "float32" or "mixed" (bfloat16 on a CPU, float16 with loss
+            scaling on a GPU; `seqkit.training.precision`).
+        jit_compile: bool or None (the default: Keras decides, which is off
+            on a CPU). Compiles the train step with XLA.
+        backup_steps: int or None (the default: at epoch ends only). Steps
+            between the backups `--resume` continues from.
     """
 
     optimizer: str = "adam"
@@ -58,11 +67,17 @@ class TrainConfig:
     monitor: str = "val_loss"
     seed: int = 42
     shuffle_buffer: int = 10000
+    strategy: str = "default"
+    precision: str = "float32"
+    jit_compile: bool | None = None
+    backup_steps: int | None = None
 
     SECTION: ClassVar[str] = "train"
     CHOICES: ClassVar[dict] = {
         "optimizer": lambda: ("adam", "adamw", "sgd"),
         "lr_schedule": lambda: ("constant", "cosine"),
+        "strategy": lambda: ("default", "mirrored", "multi-worker"),  # seqkit.training.strategy.STRATEGIES
+        "precision": lambda: ("float32", "mixed"),  # seqkit.training.precision.PRECISIONS
     }
 
     def __post_init__(self):
@@ -77,6 +92,8 @@ class TrainConfig:
             validators.positive(self, "clipnorm")
         if self.early_stopping_patience is not None:
             validators.positive(self, "early_stopping_patience")
+        if self.backup_steps is not None:
+            validators.positive(self, "backup_steps")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -5,6 +5,7 @@ import importlib.util
 
 import keras
 
+from seqkit.training.backup import StepBackup
 from seqkit.training.history import read_history
 from seqkit.training.history import write_history
 
@@ -44,7 +45,7 @@ def _best_so_far(rows, monitor, mode):
     return max(previous) if mode == "max" else min(previous)
 
 
-def standard_callbacks(run, train, monitor, mode, resume):
+def standard_callbacks(run, train, monitor, mode, resume, step=0, steps_per_epoch=None):
     """The run directory's callbacks, in the order they must run.
 
     Args:
@@ -52,13 +53,15 @@ def standard_callbacks(run, train, monitor, mode, resume):
         train: the `TrainConfig`.
         monitor: the metric best weights and early stopping follow.
         mode: "min" or "max", the direction `monitor` improves.
-        resume: keep history.csv's rows and the best value so far.
+        resume: keep history.csv's rows and the best value so far, and
+            restore the backup.
+        step / steps_per_epoch: the optimizer steps taken before this `fit`
+            call; the batches of an epoch (None when unknown).
     """
     rows = read_history(run.history) if resume else []
     callbacks = [
-        keras.callbacks.BackupAndRestore(
-            backup_dir=str(run.backup), save_freq="epoch", double_checkpoint=True, delete_checkpoint=False
-        ),
+        StepBackup(run.backup, save_steps=train.backup_steps, restore=resume, step=step,
+                   steps_per_epoch=steps_per_epoch),
     ]
     if train.ema_momentum is not None:
         # Validation runs on the averaged weights; at each epoch end they are

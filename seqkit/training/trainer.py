@@ -2,8 +2,8 @@
 
 The one place where a `tf.distribute` strategy and a mixed-precision policy
 enter seqkit: the model and its optimizer are built inside
-`strategy.scope()` under the dtype policy `precision`. Both default to
-TensorFlow's default strategy and "float32" (the scale-out work fills them).
+`strategy.scope()` under the dtype policy `precision`
+(`seqkit.training.strategy`, `seqkit.training.precision`).
 """
 
 import dataclasses
@@ -11,6 +11,8 @@ import dataclasses
 import keras
 import tensorflow as tf
 
+from seqkit.errors import ConfigError
+from seqkit.training.backup import read_backup
 from seqkit.training.callbacks import EpochStart
 from seqkit.training.callbacks import standard_callbacks
 from seqkit.training.optimizer import make_optimizer
@@ -18,9 +20,11 @@ from seqkit.training.optimizer import make_optimizer
 
 @dataclasses.dataclass
 class TrainResult:
-    """What `Trainer.fit` did: the first epoch it ran (0 unless resumed)."""
+    """What `Trainer.fit` did: the first epoch it ran (0 unless resumed) and the
+    steps of that epoch a resume skipped (done before the crash)."""
 
     initial_epoch: int | None
+    skipped_steps: int = 0
 
 
 class Trainer:
@@ -33,13 +37,15 @@ class Trainer:
         precision: a Keras dtype policy name. Defaults to `"float32"`;
             "mixed_float16" / "mixed_bfloat16" compute in half precision
             (task heads keep their softmax in float32).
+        jit_compile: True / False, or None for Keras' choice ("auto").
     """
 
-    def __init__(self, train, run, strategy=None, precision="float32"):
+    def __init__(self, train, run, strategy=None, precision="float32", jit_compile=None):
         self.train = train
         self.run = run
         self.strategy = strategy if strategy is not None else tf.distribute.get_strategy()
         self.precision = precision
+        self.jit_compile = jit_compile
 
     def build(self, build_model, compile_args, steps_per_epoch):
         """Builds and compiles the model under the strategy and the precision policy.
@@ -48,6 +54,10 @@ class Trainer:
             build_model: callable () -> `keras.Model`.
             compile_args: dict of `model.compile` arguments (loss, metrics).
             steps_per_epoch: int or None, for the learning-rate schedule.
+
+        Raises:
+            ConfigError: under a mixed policy, a model output is not float32
+                (its head must compute the logits and softmax in float32).
         """
         previous = keras.config.dtype_policy()
         keras.config.set_dtype_policy(self.precision)
@@ -55,25 +65,118 @@ class Trainer:
             with self.strategy.scope():
                 model = build_model()
                 optimizer = make_optimizer(self.train, steps_per_epoch or 1)
-                model.compile(optimizer=optimizer, **compile_args)
+                # Under "mixed_float16" Keras wraps the optimizer in a
+                # LossScaleOptimizer itself (the model carries the policy).
+                model.compile(
+                    optimizer=optimizer, jit_compile="auto" if self.jit_compile is None else self.jit_compile,
+                    **compile_args,
+                )
         finally:
             keras.config.set_dtype_policy(previous)
+        low = [t.name for t in model.outputs if keras.backend.standardize_dtype(t.dtype) != "float32"]
+        if low:
+            raise ConfigError(
+                f"model {model.name} computes output(s) {', '.join(low)} in {self.precision}, not float32; "
+                "its head must set dtype='float32' for --precision mixed"
+            )
         return model
 
     def fit(self, model, train_data, validation_data, monitor, mode, resume=False, callbacks=(),
-            verbose="auto"):
+            verbose="auto", steps_per_epoch=None):
         """Fits `model` for `train.epochs` (resuming from the run's backup), keeping
-        the best weights by `monitor` (improving in `mode`); returns a `TrainResult`."""
+        the best weights by `monitor` (improving in `mode`); returns a `TrainResult`.
+
+        With `steps_per_epoch` known, training reads `train_data` repeated, as
+        one stream of batches (each repetition reshuffles, in an order fixed
+        by the seed), so a resume skips exactly the batches done before the
+        backup and then takes the same steps an uninterrupted run takes.
+        """
+        epoch, done, step = 0, 0, 0
+        backup = read_backup(self.run.backup) if resume else None
+        if backup is not None:
+            epoch, done = backup["epoch"], backup["steps_done"]
+            if backup["step"] is not None and steps_per_epoch:
+                step = backup["step"]
+                epoch, done = divmod(step, steps_per_epoch)
+            elif steps_per_epoch:
+                step = epoch * steps_per_epoch + done
+        if backup is not None and not model.optimizer.built:
+            # The backup holds the optimizer's variables too (Adam's moments,
+            # the step count); they load only into a built optimizer.
+            with self.strategy.scope():
+                model.optimizer.build(model.trainable_variables)
         start = EpochStart()
-        model.fit(
-            train_data,
-            validation_data=validation_data,
-            epochs=self.train.epochs,
-            callbacks=standard_callbacks(self.run, self.train, monitor, mode, resume)
-            + list(callbacks) + [start],
-            shuffle=False,  # the dataset shuffles itself, with the configured seed
-            verbose=verbose,
-        )
+        extra = standard_callbacks(self.run, self.train, monitor, mode, resume, step, steps_per_epoch)
+        extra += list(callbacks) + [start]
+        common = dict(validation_data=validation_data, callbacks=extra, shuffle=False, verbose=verbose)
+        # shuffle=False: the dataset shuffles itself, with the configured seed.
+        train_data = self._per_replica(train_data)
+        if steps_per_epoch is None:
+            model.fit(train_data.from_step(0, repeat=False), epochs=self.train.epochs, initial_epoch=epoch,
+                      **common)
+        elif epoch < self.train.epochs:
+            # One call, one iterator: the shuffle's order of each repetition
+            # follows from the number of iterators made on the dataset, so the
+            # resumed run makes them as the uninterrupted one did. Its epochs
+            # end `done` steps later than the uninterrupted run's; the last
+            # one stops at the same total step count.
+            remaining = (self.train.epochs - epoch) * steps_per_epoch - done
+            stop = [StopAfterSteps(remaining)] if done else []
+            common["callbacks"] = common["callbacks"] + stop
+            model.fit(train_data.from_step(step, repeat=True),
+                      epochs=self.train.epochs, initial_epoch=epoch, steps_per_epoch=steps_per_epoch, **common)
         if self.run.best_weights.is_file():
             model.load_weights(str(self.run.best_weights))
-        return TrainResult(initial_epoch=start.first)
+        return TrainResult(initial_epoch=start.first, skipped_steps=done)
+
+    def _per_replica(self, dataset):
+        """`dataset` split for the strategy's replicas, each global batch of
+        `train.batch_size` rows cut into one slice of `batch_size / replicas`
+        rows per replica (so the global batch stays the recipe's; tf.distribute
+        alone hands each replica a whole batch of a dataset it cannot rebatch).
+        Every worker reads the same seeded stream and keeps its replicas' slices.
+        Returns a `_Stream` (its `from_step` gives the dataset to fit on)."""
+        replicas = self.strategy.num_replicas_in_sync
+        if replicas == 1:
+            return _Stream(dataset, None)
+        per = self.train.batch_size // replicas
+
+        def pieces(context, stream):
+            local = context.num_replicas_in_sync // context.num_input_pipelines
+            first = context.input_pipeline_id * local
+
+            def cut(*batch):
+                return tf.data.Dataset.range(first, first + local).map(
+                    lambda r: tf.nest.map_structure(lambda t: t[r * per:(r + 1) * per], batch)
+                )
+
+            return stream.flat_map(cut)
+
+        return _Stream(dataset, lambda stream: self.strategy.distribute_datasets_from_function(
+            lambda context: pieces(context, stream)))
+
+
+class StopAfterSteps(keras.callbacks.Callback):
+    """Stops `fit` after `steps` batches (the resumed run's last, short epoch)."""
+
+    def __init__(self, steps):
+        super().__init__()
+        self.steps = steps
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps -= 1
+        if self.steps <= 0:
+            self.model.stop_training = True
+
+
+class _Stream:
+    """A training dataset and how to hand it to `model.fit` from a step on."""
+
+    def __init__(self, dataset, distribute):
+        self.dataset = dataset
+        self.distribute = distribute
+
+    def from_step(self, step, repeat):
+        data = self.dataset.repeat() if repeat else self.dataset
+        data = data.skip(step) if step else data
+        return data if self.distribute is None else self.distribute(data)

@@ -1,0 +1,129 @@
+"""The `tf.distribute` strategy a run trains under, by name.
+
+`"default"` is TensorFlow's default strategy (one device); `"mirrored"`
+mirrors the model over the local devices (GPUs, or the logical CPU devices a
+test makes); `"multi-worker"` mirrors it over the workers `TF_CONFIG` names.
+The recipe's `train.batch_size` stays the global batch: each replica gets
+`batch_size / replicas` examples of every batch.
+"""
+
+import json
+import os
+import shutil
+import tempfile
+
+from seqkit.errors import ConfigError
+
+STRATEGIES = ("default", "mirrored", "multi-worker")
+
+
+def parse_tf_config(text):
+    """Checks a `TF_CONFIG` value for a multi-worker run; returns it as a dict.
+
+    It must be a JSON object with `cluster.worker` (a list of "host:port"
+    addresses, optionally `cluster.chief` with one) and `task` (`type` and
+    `index` pointing into that list). No address may appear twice.
+
+    >>> parse_tf_config('{"cluster": {"worker": ["localhost:1", "localhost:2"]}, '
+    ...                 '"task": {"type": "worker", "index": 1}}')["task"]
+    {'type': 'worker', 'index': 1}
+    """
+    if text is None or not text.strip():
+        raise ConfigError("--strategy multi-worker needs the TF_CONFIG environment variable (cluster and task)")
+    try:
+        value = json.loads(text)
+    except ValueError as error:
+        raise ConfigError(f"TF_CONFIG is not valid JSON ({error}). Received: TF_CONFIG={text!r}") from None
+    if not isinstance(value, dict) or not isinstance(value.get("cluster"), dict) or not isinstance(
+        value.get("task"), dict
+    ):
+        raise ConfigError(f"TF_CONFIG must be an object with 'cluster' and 'task'. Received: TF_CONFIG={text!r}")
+    cluster, task = value["cluster"], value["task"]
+    seen = {}
+    for role, addresses in cluster.items():
+        if not isinstance(addresses, list) or not all(isinstance(a, str) for a in addresses):
+            raise ConfigError(f"TF_CONFIG cluster.{role} must be a list of 'host:port' strings. Received: {addresses!r}")
+        for index, address in enumerate(addresses):
+            if address in seen:
+                raise ConfigError(
+                    f"TF_CONFIG names {address} twice ({seen[address]} and {role}[{index}]); "
+                    "each worker needs its own host:port"
+                )
+            seen[address] = f"{role}[{index}]"
+    role, index = task.get("type"), task.get("index")
+    if role not in cluster or not isinstance(index, int) or not 0 <= index < len(cluster[role]):
+        raise ConfigError(
+            f"TF_CONFIG task {{type: {role!r}, index: {index!r}}} is not in its cluster "
+            f"({', '.join(f'{r}: {len(a)}' for r, a in cluster.items())})"
+        )
+    return value
+
+
+def check_strategy(name, environ=None):
+    """Raises `ConfigError` for an unknown strategy name or a bad `TF_CONFIG`,
+    before TensorFlow starts anything."""
+    if name not in STRATEGIES:
+        raise ConfigError(f"unknown strategy {name!r}; choose one of {', '.join(STRATEGIES)}")
+    if name == "multi-worker":
+        parse_tf_config((environ if environ is not None else os.environ).get("TF_CONFIG"))
+
+
+def make_strategy(name):
+    """The `tf.distribute.Strategy` called `name` (one of `STRATEGIES`)."""
+    check_strategy(name)
+    import tensorflow as tf
+
+    if name == "mirrored":
+        gpus = tf.config.list_logical_devices("GPU")
+        devices = gpus if gpus else tf.config.list_logical_devices("CPU")
+        return tf.distribute.MirroredStrategy([d.name for d in devices])
+    if name == "multi-worker":
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    return tf.distribute.get_strategy()
+
+
+def is_chief(strategy):
+    """True unless `strategy` is a multi-worker strategy and this process is not
+    its chief (the chief is `chief[0]`, or `worker[0]` when there is no chief)."""
+    resolver = getattr(strategy, "cluster_resolver", None)
+    if resolver is None or not resolver.cluster_spec().as_dict():
+        return True
+    role, index = resolver.task_type, resolver.task_id
+    if "chief" in resolver.cluster_spec().as_dict():
+        return role == "chief"
+    return role in (None, "worker") and index in (None, 0)
+
+
+class WorkerDirectory:
+    """Where this process writes its run: `path` on the chief; a temporary
+    directory, removed by `close`, on every other worker (they still run every
+    step of `fit`, since their collective ops pair with the chief's)."""
+
+    def __init__(self, path, chief):
+        self.chief = chief
+        self.path = path if chief else os.path.join(tempfile.mkdtemp(prefix="seqkit-worker-"), "run")
+
+    def close(self):
+        if not self.chief:
+            shutil.rmtree(os.path.dirname(self.path), ignore_errors=True)
+
+
+def describe(strategy, name, batch_size):
+    """The distribution facts metrics.json records."""
+    replicas = strategy.num_replicas_in_sync
+    if batch_size % replicas:
+        raise ConfigError(
+            f"train.batch_size={batch_size} does not split evenly over {replicas} replicas; "
+            f"pick a multiple of {replicas}"
+        )
+    resolver = getattr(strategy, "cluster_resolver", None)
+    workers = 1
+    if resolver is not None and resolver.cluster_spec().as_dict():
+        workers = sum(len(a) for a in resolver.cluster_spec().as_dict().values())
+    return {
+        "strategy": name,
+        "replicas": replicas,
+        "workers": workers,
+        "global_batch_size": batch_size,
+        "per_replica_batch_size": batch_size // replicas,
+    }
