@@ -46,3 +46,32 @@ MUTATIONS = [
         "rows keep their tokens after the end token",
     ),
 ]
+
+MODELS = ("tests/models/language_model_test.py",)
+
+MUTATIONS += [
+    Mutation(
+        "decoder-sees-future",
+        "seqkit/layers/transformer_decoder_block.py",
+        "h, h, attention_mask=self_mask, use_causal_mask=True, training=training",
+        "h, h, attention_mask=self_mask, use_causal_mask=False, training=training",
+        MODELS,
+        "the Transformer's full pass attends to future tokens",
+    ),
+    Mutation(
+        "rnn-step-drops-state",
+        "seqkit/models/recurrent_language_model.py",
+        "states.append(tuple(new_states))",
+        "states.append(tuple(layer_states))",
+        MODELS,
+        "the incremental step of the recurrent model does not carry its state",
+    ),
+    Mutation(
+        "transformer-step-wrong-position",
+        "seqkit/models/transformer_language_model.py",
+        "x = self._embed(tokens, index, False)",
+        "x = self._embed(tokens, 0, False)",
+        MODELS,
+        "the incremental step encodes every token at position 0",
+    ),
+]
