@@ -7,9 +7,11 @@ contract test runs it). `seqkit.config` resolves `task:` through
 
 from seqkit.errors import ConfigError
 from seqkit.tasks.classify import ClassifyTask
+from seqkit.tasks.generate import GenerateTask
 
 TASKS = {
     "classify": ClassifyTask,
+    "generate": GenerateTask,
 }
 
 
