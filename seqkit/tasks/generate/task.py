@@ -192,6 +192,36 @@ class GenerateTask(Task):
         out = module.serve(tf.constant(prompts, tf.string))["text"].numpy()
         return [t.decode("utf-8") for t in out]
 
+    def sample(self, run, prompt, num):
+        """`num` texts continuing `prompt` (str, "" for none): [{"text", "score"}].
+
+        Beam search returns its `num` best beams (at most `decoding.beam_width`)
+        with their scores; the other strategies draw `num` texts (score None).
+        """
+        decoding = self.config.decoding
+        if decoding.strategy != "beam":
+            return [{"text": t, "score": None} for t in self.generate(run, [prompt] * num)]
+        width = decoding.beam_width if decoding.beam_width is not None else self.sampler().beam_width
+        if num > width:
+            raise ConfigError(f"--num {num} asks for more beams than the beam width {width}; raise --beam-width")
+        self.generate(run, [prompt], "beam")  # checks the prompt (unknown tokens)
+        from seqkit.samplers import get_sampler
+
+        sampler = get_sampler("beam", return_all_beams=True, **decoding.options("beam"))
+
+        @tf.function
+        def beams(prompts):
+            ids, lengths = serving.prompt_ids(run.assets, prompts, decoding.max_length)
+            _, all_beams, scores = run.model.generate(
+                ids, lengths, sampler, decoding.max_length, end_token_id=run.assets.end_id
+            )
+            return run.assets.detokenize(all_beams[0]), scores[0]
+
+        texts, scores = beams(tf.constant([prompt], tf.string))
+        return [
+            {"text": t.decode("utf-8"), "score": float(v)} for t, v in zip(texts.numpy()[:num], scores.numpy()[:num])
+        ]
+
     @staticmethod
     def unknown_tokens(tokenizer, prompts):
         if not prompts:
