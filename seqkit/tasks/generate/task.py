@@ -85,21 +85,40 @@ class GenerateTask(Task):
 
     # ---- data
 
+    def _training_source(self):
+        data = self.config.data
+        return data.train if data.train is not None else data.corpus
+
+    def _holds_out(self):
+        data = self.config.data
+        return data.validation is None and data.validation_split > 0
+
     def data_files(self):
-        return self.config.data.files()
+        """The files named, plus "validation" = the training source when documents are held out of it."""
+        files = self.config.data.files()
+        if "validation" not in files and self._holds_out():
+            files["validation"] = self._training_source()
+        return files
 
     def validate_data(self, splits, assets=None):
-        data_lib.check_files(splits)
+        corpus = self.config.data.corpus
+        data_lib.check_files({k: v for k, v in splits.items() if v != corpus})
         return None
 
     def read_training_data(self):
         return data_lib.training_documents(self.config.data)
 
     def read_file(self, path):
+        """The documents of `path`; the training source itself means its held-out documents."""
         data = self.config.data
-        same = data.train is not None and pathlib.Path(path).resolve() == pathlib.Path(data.train).resolve()
-        if same and data.validation is None and data.validation_split > 0:
+        source = self._training_source()
+        same = path == source or (
+            data.train is not None and pathlib.Path(path).resolve() == pathlib.Path(data.train).resolve()
+        )
+        if same and self._holds_out():
             return self.read_training_data()[1]
+        if path == data.corpus:
+            return data_lib.documents_dataset(data_lib.read_corpus_documents(data))
         return data_lib.documents_dataset(data_lib.read_file_documents(data, path))
 
     def test_file(self):
