@@ -36,7 +36,12 @@ setup(
             "scikit-learn>=1.4",
             # Runs the layer tests a second time under KERAS_BACKEND=jax.
             "jax[cpu]>=0.4.30",
+            # The generate task's ABC tunes: validity checks, MIDI, the default corpus.
+            "music21>=9,<11",
         ],
+        # `pip install -e .[music]`: pipelines/music.yaml reads the ABC tunes music21's
+        # wheel ships and checks/plays generated tunes with it.
+        "music": ["music21>=9,<11"],
     },
     entry_points={"console_scripts": ["seqkit = seqkit.cli:main"]},
 )

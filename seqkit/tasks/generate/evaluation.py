@@ -81,7 +81,11 @@ def report(run, batches, plots_dir, title, sample):
         if decoding.validity:
             from seqkit.tasks.generate.music import validity_report
 
-            result["validity"][strategy] = {"temperature": decoding.temperature, **validity_report(texts)}
+            result["validity"][strategy] = {
+                "temperature": decoding.temperature,
+                "distinct": len(set(texts)),  # greedy from one prompt repeats one tune
+                **validity_report(texts),
+            }
     if plots_dir is not None and RunDir(run.path).history.is_file():
         history = history_columns(read_history(RunDir(run.path).history))
         loss = {k: v for k, v in history.items() if k in ("loss", "val_loss")}

@@ -101,7 +101,12 @@ class GenerateTask(Task):
         return files
 
     def validate_data(self, splits, assets=None):
+        """Checks the files, and that music21 is there when the recipe needs it (before training)."""
         corpus = self.config.data.corpus
+        if self.config.decoding.validity:
+            from seqkit.tasks.generate.music import require_music21
+
+            require_music21("decoding.validity (the share of valid sampled tunes)")
         data_lib.check_files({k: v for k, v in splits.items() if v != corpus})
         return None
 
