@@ -68,9 +68,9 @@ class KneserNeyTrigram:
         return high + self.d * self.tri_types[(a, b)] / total * self.bigram(b, c)
 
 
-def english_subset(count, seed, path):
+def english_subset(source, count, seed, path):
     seen, sentences = set(), []
-    for line in SPA_ENG.read_text(encoding="utf-8").splitlines():
+    for line in pathlib.Path(source).read_text(encoding="utf-8").splitlines():
         english = line.split("\t")[0].strip()
         if english and english not in seen:
             seen.add(english)
@@ -86,9 +86,10 @@ def main(argv=None):
     parser.add_argument("--sentences", type=int, default=20000)
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--spa-eng", default=str(SPA_ENG), help="spa.txt (English<TAB>Spanish lines)")
     args = parser.parse_args(argv)
-    if not SPA_ENG.is_file():
-        sys.exit(f"{SPA_ENG} is not present beside this checkout")
+    if not pathlib.Path(args.spa_eng).is_file():
+        sys.exit(f"{args.spa_eng} is not present (../shared/data beside this checkout)")
 
     import numpy as np
 
@@ -97,7 +98,7 @@ def main(argv=None):
     from seqkit.tasks.generate import data as data_lib
 
     work = pathlib.Path(tempfile.mkdtemp(prefix="seqkit-next-word-"))
-    unique, used = english_subset(args.sentences, args.seed, work / "english.txt")
+    unique, used = english_subset(args.spa_eng, args.sentences, args.seed, work / "english.txt")
     print(f"spa-eng English side: {unique} distinct sentences, {used} used (seed {args.seed})")
     reports = {}
     run = None

@@ -75,3 +75,32 @@ MUTATIONS += [
         "the incremental step encodes every token at position 0",
     ),
 ]
+
+TASK = ("tests/tasks/generate/data_test.py", "tests/tasks/generate/music_test.py")
+
+MUTATIONS += [
+    Mutation(
+        "documents-without-end",
+        "seqkit/tasks/generate/data.py",
+        "framed = tf.concat([tf.cast(start, ids.dtype), ids, tf.cast(end, ids.dtype)], axis=1)",
+        "framed = tf.concat([tf.cast(start, ids.dtype), ids], axis=1)",
+        TASK[:1],
+        "documents are not closed by [END], so the model never learns where a tune ends",
+    ),
+    Mutation(
+        "validity-no-pickup",
+        "seqkit/tasks/generate/music.py",
+        "if length == meter or (length < meter and i in (0, len(measures) - 1)):",
+        "if length == meter or (length < meter and i == len(measures) - 1):",
+        TASK[1:],
+        "a tune's pickup bar counts against its validity",
+    ),
+    Mutation(
+        "validity-accepts-short-bars",
+        "seqkit/tasks/generate/music.py",
+        "_section_edge(measure.leftBarline)\n",
+        "True\n",
+        TASK[1:],
+        "a short bar anywhere in a tune passes the full-bar check",
+    ),
+]
