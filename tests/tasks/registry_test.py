@@ -13,7 +13,9 @@ from seqkit.tasks import get_task_class
 
 
 def test_registry_maps_names_to_task_classes():
-    assert TASKS == {"classify": ClassifyTask}
+    from seqkit.tasks.generate import GenerateTask
+
+    assert TASKS["classify"] is ClassifyTask and TASKS["generate"] is GenerateTask
     assert get_task_class("classify") is ClassifyTask
     config = types.SimpleNamespace(task="classify")
     task = get_task(config)
