@@ -41,7 +41,12 @@ setup(
             # (a local wheel); a bare `torch` or a range admitting a newer
             # release pulls a CUDA build of several GB from PyPI.
             "torch==2.13.0",
+            # The generate task's ABC tunes: validity checks, MIDI, the default corpus.
+            "music21>=9,<11",
         ],
+        # `pip install -e .[music]`: pipelines/music.yaml reads the ABC tunes music21's
+        # wheel ships and checks/plays generated tunes with it.
+        "music": ["music21>=9,<11"],
     },
     entry_points={"console_scripts": ["seqkit = seqkit.cli:main"]},
 )

@@ -46,3 +46,61 @@ MUTATIONS = [
         "rows keep their tokens after the end token",
     ),
 ]
+
+MODELS = ("tests/models/language_model_test.py",)
+
+MUTATIONS += [
+    Mutation(
+        "decoder-sees-future",
+        "seqkit/layers/transformer_decoder_block.py",
+        "h, h, attention_mask=self_mask, use_causal_mask=True, training=training",
+        "h, h, attention_mask=self_mask, use_causal_mask=False, training=training",
+        MODELS,
+        "the Transformer's full pass attends to future tokens",
+    ),
+    Mutation(
+        "rnn-step-drops-state",
+        "seqkit/models/recurrent_language_model.py",
+        "states.append(tuple(new_states))",
+        "states.append(tuple(layer_states))",
+        MODELS,
+        "the incremental step of the recurrent model does not carry its state",
+    ),
+    Mutation(
+        "transformer-step-wrong-position",
+        "seqkit/models/transformer_language_model.py",
+        "x = self._embed(tokens, index, False)",
+        "x = self._embed(tokens, 0, False)",
+        MODELS,
+        "the incremental step encodes every token at position 0",
+    ),
+]
+
+TASK = ("tests/tasks/generate/data_test.py", "tests/tasks/generate/music_test.py")
+
+MUTATIONS += [
+    Mutation(
+        "documents-without-end",
+        "seqkit/tasks/generate/data.py",
+        "framed = tf.concat([tf.cast(start, ids.dtype), ids, tf.cast(end, ids.dtype)], axis=1)",
+        "framed = tf.concat([tf.cast(start, ids.dtype), ids], axis=1)",
+        TASK[:1],
+        "documents are not closed by [END], so the model never learns where a tune ends",
+    ),
+    Mutation(
+        "validity-no-pickup",
+        "seqkit/tasks/generate/music.py",
+        "if length == meter or (length < meter and i in (0, len(measures) - 1)):",
+        "if length == meter or (length < meter and i == len(measures) - 1):",
+        TASK[1:],
+        "a tune's pickup bar counts against its validity",
+    ),
+    Mutation(
+        "validity-accepts-short-bars",
+        "seqkit/tasks/generate/music.py",
+        "_section_edge(measure.leftBarline)\n",
+        "True\n",
+        TASK[1:],
+        "a short bar anywhere in a tune passes the full-bar check",
+    ),
+]

@@ -38,13 +38,13 @@ def _register():
     from seqkit.cli import evaluate
     from seqkit.cli import export
     from seqkit.cli import fit
-    from seqkit.cli import forecast
+    for module in (fit, evaluate, export, score, predict, generate, translate, attention, forecast):
     from seqkit.cli import predict
     from seqkit.cli import score
     from seqkit.cli import translate
     from seqkit.cli import attention
 
-    for module in (fit, evaluate, export, score, predict, translate, attention, forecast):
+    for module in (fit, evaluate, export, score, predict, generate, translate, attention, forecast):
         main.add_command(module.command)
 
 

@@ -3,6 +3,8 @@
 import click
 
 from seqkit.cli.common import handle_errors
+from seqkit.cli.generate import decoding_options
+from seqkit.cli.generate import task_with_decoding
 
 
 @click.command(name="export")
@@ -14,18 +16,29 @@ from seqkit.cli.common import handle_errors
     type=click.Path(file_okay=False, path_type=str),
     help="The model's directory; the export goes into its next integer version, <out>/<N>/.",
 )
+@decoding_options
 @handle_errors
-def command(run_dir, out_dir):
+def command(run_dir, out_dir, **decoding):
     """Export RUN_DIR as a SavedModel that takes raw strings.
 
+    For runs that generate text, the decoding flags fix the strategy inside
+    the SavedModel (default: the recipe's `decoding` section); seqkit.json
+    records the settings used.
+
     \b
-    Example:
+    Examples:
       seqkit export runs/sentiment --out serving/sentiment
+      seqkit export runs/music --out serving/music --strategy top_p --top-p 0.9 --max-length 600
     """
+    import dataclasses
+
     from seqkit import export
     from seqkit import runner
 
-    version_dir = runner.export(run_dir, out_dir)
+    run = runner.load_run(run_dir)
+    task = task_with_decoding(run, decoding)
+    run = dataclasses.replace(run, task=task, config=task.config)
+    version_dir = runner.export(run, out_dir)
     meta = export.read_metadata(version_dir)
     click.echo(f"Exported {run_dir} -> {version_dir}")
     for line in describe_export(meta, version_dir):

@@ -128,6 +128,8 @@ def _build_kind(kinds, default_kind, value, where, sources):
     """Builds the dataclass a `{kind: NAME, ...}` mapping names."""
     if value is None:
         value = {}
+    if isinstance(value, str):
+        value = {"kind": value}  # the short form (docs/DESIGN.md): --set model.decoder=transformer
     if not isinstance(value, dict):
         raise ConfigError(
             f"'{where}' must be a mapping with a 'kind' key ({', '.join(kinds)}) in {sources}. "

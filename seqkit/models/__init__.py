@@ -21,10 +21,17 @@ Forecasting (`forecasting.py`, `forecast_rollout.py`, `forecast_loss.py`,
 `forecast_baselines.py`): `Forecaster` (raw windows in, forecasts in original
 units out; lstm / gru / seq2seq / transformer / dlinear), `ForecastLoss`, and
 the classical baselines (last value, seasonal naive, Holt-Winters).
+
+Language models (decoder-only, with an incremental `step` / `next` for the
+samplers, `seqkit.models.language_model`):
+
+- `RecurrentLanguageModel(vocabulary_size, cell, units, num_layers, ...)`
+- `TransformerLanguageModel(vocabulary_size, max_length, num_layers, ...)`
 """
 
 from seqkit.models.recurrent_encoder import RECURRENT_KINDS
 from seqkit.models.recurrent_encoder import recurrent_encoder
+from seqkit.models.recurrent_language_model import RecurrentLanguageModel
 from seqkit.models.text_embedding import text_embedding
 from seqkit.models.transformer_encoder import transformer_encoder
 from seqkit.models.recurrent_decoder import RecurrentDecoder
@@ -36,3 +43,4 @@ from seqkit.models.transformer_decoder import TransformerDecoder
 from seqkit.models.forecast_loss import ForecastLoss
 from seqkit.models.forecasting import Forecaster
 # --- end forecasting ---
+from seqkit.models.transformer_language_model import TransformerLanguageModel

@@ -8,10 +8,12 @@ contract test runs it). `seqkit.config` resolves `task:` through
 from seqkit.errors import ConfigError
 from seqkit.tasks.classify import ClassifyTask
 from seqkit.tasks.forecast import ForecastTask
+from seqkit.tasks.generate import GenerateTask
 from seqkit.tasks.translate import TranslateTask
 
 TASKS = {
     "classify": ClassifyTask,
+    "generate": GenerateTask,
     "translate": TranslateTask,
     "forecast": ForecastTask,
 }

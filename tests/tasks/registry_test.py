@@ -17,6 +17,9 @@ def test_registry_maps_names_to_task_classes():
     assert TASKS["classify"] is ClassifyTask
     assert TASKS["translate"] is TranslateTask
     assert TASKS["forecast"].__name__ == "ForecastTask"
+    from seqkit.tasks.generate import GenerateTask
+
+    assert TASKS["generate"] is GenerateTask
     assert get_task_class("classify") is ClassifyTask
     config = types.SimpleNamespace(task="classify")
     task = get_task(config)

@@ -1,0 +1,3 @@
+"""The generate task: language models for ABC tunes and text, with samplers."""
+
+from seqkit.tasks.generate.task import GenerateTask
