@@ -35,14 +35,15 @@ def main():
 def _register():
     # Commands are registered here, one module each, so the group's help lists
     # them in a fixed order.
+    from seqkit.cli import attention
     from seqkit.cli import evaluate
     from seqkit.cli import export
     from seqkit.cli import fit
-    for module in (fit, evaluate, export, score, predict, generate, translate, attention, forecast):
+    from seqkit.cli import forecast
+    from seqkit.cli import generate
     from seqkit.cli import predict
     from seqkit.cli import score
     from seqkit.cli import translate
-    from seqkit.cli import attention
 
     for module in (fit, evaluate, export, score, predict, generate, translate, attention, forecast):
         main.add_command(module.command)
