@@ -1,0 +1,1 @@
+"""Model builders shared by tasks: image encoder, caption decoders."""
