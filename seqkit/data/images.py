@@ -120,6 +120,11 @@ def random_shift(max_shift, seed):
     return shift
 
 
+@tf.function(input_signature=[tf.TensorSpec([], tf.string)])
+def _check_decode(image_bytes):
+    return decode_and_resize(image_bytes, (8, 8))
+
+
 def check_image_file(path):
     """Returns None when `path` is a readable image, else a short reason (str).
 
@@ -138,7 +143,7 @@ def check_image_file(path):
     if not data.startswith((_JPEG_MAGIC, _PNG_MAGIC, _GIF_MAGIC, _BMP_MAGIC)):
         return "not a PNG, JPEG, GIF or BMP image"
     try:
-        decode_and_resize(tf.constant(data), (8, 8))
+        _check_decode(tf.constant(data))
     except (tf.errors.InvalidArgumentError, tf.errors.DataLossError, tf.errors.UnknownError):
         return "corrupt image (cannot be decoded)"
     return None

@@ -14,7 +14,7 @@ class AttentionLSTMDecoder(keras.layers.Layer):
     The state starts from the mean region, `h_0 = tanh(W_h r̄)`,
     `c_0 = tanh(W_c r̄)`. At step `t`, with the previous word `y_{t-1}`:
 
-        α_t = softmax_s(vᵀ tanh(W₁ h_{t-1} + W₂ r_s + b))     (AdditiveAttention)
+        α_t = softmax_s(vᵀ tanh(W₁ h_{t-1} + W₂ K r_s + b))   (AdditiveAttention)
         z_t = Σ_s α_{t,s} r_s
         h_t, c_t = LSTM([E y_{t-1}; z_t], (h_{t-1}, c_{t-1}))
         logits_t = W_o tanh(W_d [h_t; z_t; E y_{t-1}])
@@ -26,7 +26,10 @@ class AttentionLSTMDecoder(keras.layers.Layer):
     Args:
         vocabulary_size: int.
         embedding_dim: int.
-        units: int, the LSTM's size and the attention's hidden size.
+        units: int, the LSTM's size.
+        attention_units: int or None, the hidden size of the additive
+            attention (the regions are projected to it once per image).
+            Defaults to `units`.
         dropout: float, dropout before the output layer. Defaults to `0.0`.
         **kwargs: base layer arguments.
 
@@ -54,7 +57,7 @@ class AttentionLSTMDecoder(keras.layers.Layer):
         with Visual Attention", https://arxiv.org/abs/1502.03044
     """
 
-    def __init__(self, vocabulary_size, embedding_dim, units, dropout=0.0, **kwargs):
+    def __init__(self, vocabulary_size, embedding_dim, units, attention_units=None, dropout=0.0, **kwargs):
         super().__init__(**kwargs)
         for arg, val in (("vocabulary_size", vocabulary_size), ("embedding_dim", embedding_dim), ("units", units)):
             if not isinstance(val, int) or val <= 0:
@@ -64,6 +67,7 @@ class AttentionLSTMDecoder(keras.layers.Layer):
         self.vocabulary_size = vocabulary_size
         self.embedding_dim = embedding_dim
         self.units = units
+        self.attention_units = attention_units if attention_units is not None else units
         self.dropout = dropout
 
     def build(self, tokens_shape, regions_shape):
@@ -76,8 +80,12 @@ class AttentionLSTMDecoder(keras.layers.Layer):
         self.init_h.build((None, depth))
         self.init_c = keras.layers.Dense(self.units, activation="tanh", dtype=self.dtype_policy, name="init_c")
         self.init_c.build((None, depth))
-        self.attention = AdditiveAttention(self.units, dtype=self.dtype_policy, name="attention")
-        self.attention.build((None, self.units), (None, None, depth))
+        self.key_projection = keras.layers.Dense(
+            self.attention_units, use_bias=False, dtype=self.dtype_policy, name="key_projection"
+        )
+        self.key_projection.build((None, None, depth))
+        self.attention = AdditiveAttention(self.attention_units, dtype=self.dtype_policy, name="attention")
+        self.attention.build((None, self.units), (None, None, depth), (None, None, self.attention_units))
         self.cell = LSTMCell(self.units, dtype=self.dtype_policy, name="cell")
         self.cell.build((None, self.embedding_dim + depth))
         self.deep_output = keras.layers.Dense(
@@ -90,13 +98,22 @@ class AttentionLSTMDecoder(keras.layers.Layer):
         self.built = True
 
     def initial_cache(self, regions):
-        """The cache before the first word: `{"h", "c", "regions"}`."""
-        mean = ops.mean(regions, axis=1)
-        return {"h": self.init_h(mean), "c": self.init_c(mean), "regions": regions}
+        """The cache before the first word: `{"h", "c", "regions", "keys"}`.
 
-    def _recur(self, embedded, h, c, regions):
+        `keys` are the regions projected once per image (to `attention_units`),
+        so each word's attention costs no projection of all the regions.
+        """
+        mean = ops.mean(regions, axis=1)
+        return {
+            "h": self.init_h(mean),
+            "c": self.init_c(mean),
+            "regions": regions,
+            "keys": self.key_projection(regions),
+        }
+
+    def _recur(self, embedded, h, c, regions, keys):
         """Attention from h_{t-1}, then the LSTM step: -> (h_t, c_t, z_t, α_t)."""
-        context, weights = self.attention(h, regions, return_attention_scores=True)
+        context, weights = self.attention(h, regions, keys, return_attention_scores=True)
         h, (_, c) = self.cell(ops.concatenate([embedded, context], axis=-1), [h, c])
         return h, c, context, weights
 
@@ -106,11 +123,10 @@ class AttentionLSTMDecoder(keras.layers.Layer):
 
     def step(self, token, cache, training=False):
         """One word: int `(B,)` and the cache -> `(logits (B, V), new cache, weights (B, S))`."""
-        regions = cache["regions"]
         embedded = self.embedding(token)
-        h, c, context, weights = self._recur(embedded, cache["h"], cache["c"], regions)
+        h, c, context, weights = self._recur(embedded, cache["h"], cache["c"], cache["regions"], cache["keys"])
         logits = self._logits(h, context, embedded, training)
-        return logits, {"h": h, "c": c, "regions": regions}, weights
+        return logits, dict(cache, h=h, c=c), weights
 
     def call(self, tokens, regions, return_attention_scores=False, training=None):
         cache = self.initial_cache(regions)
@@ -121,7 +137,7 @@ class AttentionLSTMDecoder(keras.layers.Layer):
         # steps at once.
         def body(carry, embedded_t):
             h, c, _, _ = carry
-            new = self._recur(embedded_t, h, c, regions)
+            new = self._recur(embedded_t, h, c, regions, cache["keys"])
             return new, new
 
         first = (
@@ -147,6 +163,7 @@ class AttentionLSTMDecoder(keras.layers.Layer):
                 "vocabulary_size": self.vocabulary_size,
                 "embedding_dim": self.embedding_dim,
                 "units": self.units,
+                "attention_units": self.attention_units,
                 "dropout": self.dropout,
             }
         )

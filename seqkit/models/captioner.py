@@ -16,10 +16,11 @@ def build_captioner(
     max_length,
     decoder="lstm_attention",
     encoder="cnn",
-    encoder_filters=(32, 64, 96),
+    encoder_filters=(16, 32, 64),
     encoder_weights=None,
     hidden_dim=128,
     embedding_dim=64,
+    attention_units=64,
     num_layers=2,
     num_heads=4,
     intermediate_dim=None,
@@ -45,6 +46,7 @@ def build_captioner(
         hidden_dim: int, region features and the decoder's size. Defaults to `128`.
         embedding_dim: int, word embeddings of the LSTM decoder (the Transformer
             embeds into `hidden_dim`). Defaults to `64`.
+        attention_units: int, the LSTM decoder's attention size. Defaults to `64`.
         num_layers, num_heads, intermediate_dim: the Transformer decoder's.
         dropout: float. Defaults to `0.1`.
     """
@@ -57,7 +59,8 @@ def build_captioner(
     )
     if decoder == "lstm_attention":
         decoder_layer = AttentionLSTMDecoder(
-            vocabulary_size, embedding_dim, hidden_dim, dropout=dropout, name="decoder"
+            vocabulary_size, embedding_dim, hidden_dim, attention_units=attention_units,
+            dropout=dropout, name="decoder",
         )
     else:
         decoder_layer = TransformerCaptionDecoder(

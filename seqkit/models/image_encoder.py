@@ -11,7 +11,7 @@ def build_image_encoder(
     image_size,
     output_dim,
     kind="cnn",
-    filters=(32, 64, 96),
+    filters=(16, 32, 64),
     weights=None,
     dropout=0.0,
     name="image_encoder",
