@@ -132,27 +132,3 @@ class CaptionGenerator:
         _, weights = self.decoder(tokens, regions, return_attention_scores=True)
         return weights
 
-
-def greedy(next_fn, prompt, cache=None, index=0, mask=None, end_token_id=None):
-    """Greedy decoding with the samplers' call signature (until `seqkit.samplers` lands).
-
-    Writes the arg-max word at `index`, `index + 1`, ... up to the end of
-    `prompt`; after a row's `end_token_id`, it writes padding (0).
-    """
-    batch, length = ops.shape(prompt)[0], ops.shape(prompt)[1]
-    done = ops.zeros((batch,), "bool")
-
-    def cond(prompt, cache, index, done):
-        return ops.logical_and(index < length, ops.logical_not(ops.all(done)))
-
-    def body(prompt, cache, index, done):
-        logits, _, cache = next_fn(prompt, cache, index)
-        word = ops.cast(ops.argmax(logits, axis=-1), prompt.dtype)
-        word = ops.where(done, ops.zeros_like(word), word)
-        prompt = ops.slice_update(prompt, [0, index], ops.expand_dims(word, 1))
-        if end_token_id is not None:
-            done = ops.logical_or(done, ops.equal(word, end_token_id))
-        return prompt, cache, index + 1, done
-
-    prompt, _, _, _ = ops.while_loop(cond, body, (prompt, cache, ops.convert_to_tensor(index, "int32"), done))
-    return prompt

@@ -60,7 +60,8 @@ def test_huge_images_stay_bounded():
 
 
 def test_serving_preprocessing_equals_training_pipeline(tmp_path):
-    from seqkit.models.captioner import build_captioner, greedy
+    from seqkit.models.captioner import build_captioner
+    from seqkit.samplers import get_sampler
     from seqkit.tasks.caption.data import image_dataset
     from seqkit.tasks.caption.serving import CaptionServing
     from seqkit.tokenizers import get_tokenizer
@@ -74,7 +75,7 @@ def test_serving_preprocessing_equals_training_pipeline(tmp_path):
     tokenizer = get_tokenizer("word")
     tokenizer.adapt(["a red circle"])
     model = build_captioner((48, 40), tokenizer.vocabulary_size, 6, encoder_filters=(4, 8), hidden_dim=8, embedding_dim=4)
-    serving = CaptionServing(model, tokenizer, (48, 40), 6, greedy)
+    serving = CaptionServing(model, tokenizer, (48, 40), 6, get_sampler("greedy"))
     served = tf.function(serving.preprocess)(tf.constant(list(blobs.values()))).numpy()
     assert served.shape == (len(blobs), 48, 40, 3)
     np.testing.assert_array_equal(served, training)

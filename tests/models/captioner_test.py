@@ -6,9 +6,10 @@ import pytest
 from keras import ops
 
 from seqkit.models.attention_lstm_decoder import AttentionLSTMDecoder
-from seqkit.models.captioner import CaptionGenerator, build_captioner, greedy
+from seqkit.models.captioner import CaptionGenerator, build_captioner
 from seqkit.models.image_encoder import build_image_encoder
 from seqkit.models.transformer_caption_decoder import TransformerCaptionDecoder
+from seqkit.samplers import get_sampler
 
 pytestmark = pytest.mark.tf_only
 VOCAB, LENGTH = 30, 9
@@ -81,7 +82,7 @@ def test_greedy_takes_the_argmax_and_pads_after_end(decoder):
     model = make(decoder)
     images, _ = inputs(2)
     generator = CaptionGenerator(model, 2, 3, LENGTH)
-    out = np.asarray(generator.generate(images, greedy))
+    out = np.asarray(generator.generate(images, get_sampler("greedy")))
     assert out.shape == (2, LENGTH) and (out[:, 0] == 2).all()
     # Re-derive each word from the step's logits.
     _, cache = generator.start(images)
@@ -104,6 +105,28 @@ def test_saved_and_loaded(tmp_path, decoder):
         np.asarray(loaded({"image": images, "tokens": tokens})),
         np.asarray(model({"image": images, "tokens": tokens})), atol=1e-6,
     )
+
+
+@pytest.mark.parametrize("decoder", ["lstm_attention", "transformer"])
+def test_beam_width_one_equals_greedy_and_wider_beams_score_higher(decoder):
+    model = make(decoder, seed=3)
+    images, _ = inputs(4, seed=2)
+    generator = CaptionGenerator(model, 2, 3, LENGTH)
+    greedy = np.asarray(generator.generate(images, get_sampler("greedy")))
+    beam_one = np.asarray(generator.generate(images, get_sampler("beam", beam_width=1)))
+    np.testing.assert_array_equal(beam_one, greedy)
+    # A beam of 3 finds a sequence at least as likely as greedy's (summed log-probabilities).
+    beam_three = np.asarray(generator.generate(images, get_sampler("beam", beam_width=3)))
+
+    def log_prob(ids):
+        logits = np.asarray(model({"image": images, "tokens": ids}))[:, :-1]
+        logp = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+        targets = ids[:, 1:]
+        picked = np.take_along_axis(logp, targets[..., None], -1)[..., 0]
+        ended = np.cumsum(targets == 3, axis=1) - (targets == 3)  # positions after the end
+        return np.where((ended == 0), picked, 0.0).sum(1)
+
+    assert (log_prob(beam_three) >= log_prob(greedy) - 1e-4).all()
 
 
 @pytest.mark.parametrize(
