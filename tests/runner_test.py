@@ -69,7 +69,7 @@ def test_fit_writes_the_run_directory(trained):
 @pytest.mark.large
 def test_load_run_gives_the_same_predictions(trained):
     loaded = runner.load_run(trained.run.path)
-    assert loaded.labels == ["neg", "pos"]
+    assert loaded.assets.labels == ["neg", "pos"]
     assert loaded.config == trained.run.config
     ids = np.array([[5, 6, 7, 0, 0, 0]], dtype="int32")
     np.testing.assert_allclose(loaded.model(ids), trained.run.model(ids), atol=1e-6)

@@ -1,1 +1,31 @@
-"""Model builders shared by tasks: image encoder, caption decoders."""
+"""Model builders shared by tasks, over `seqkit.layers`.
+
+Each builder applies named layers to symbolic Keras tensors (functional API)
+and returns tensors, so a task composes them into its `keras.Model`:
+
+- `text_embedding(token_ids, vocabulary_size, embedding_dim, positional=None, ...)`
+- `recurrent_encoder(x, mask, kind, units, num_layers=1, ...)` (rnn, lstm, gru,
+  bilstm; uni- or bidirectional, stacked, sequences and/or states)
+- `transformer_encoder(x, mask, num_layers, num_heads, intermediate_dim, ...)`
+- `RECURRENT_KINDS`: the recurrent encoder kinds.
+
+Image captioning (the caption task):
+
+- `build_image_encoder(image_size, output_dim, kind="cnn" | "mobilenet_v3", ...)`:
+  images -> a grid of region features;
+- `AttentionLSTMDecoder` (Show, Attend and Tell) and `TransformerCaptionDecoder`
+  (cross-attention to the regions), each with a teacher-forced `call` and a
+  one-word `step`;
+- `build_captioner(...)` and `CaptionGenerator` (`next(prompt, cache, index)` for
+  `seqkit.samplers`).
+"""
+
+from seqkit.models.attention_lstm_decoder import AttentionLSTMDecoder
+from seqkit.models.captioner import CaptionGenerator
+from seqkit.models.captioner import build_captioner
+from seqkit.models.image_encoder import build_image_encoder
+from seqkit.models.recurrent_encoder import RECURRENT_KINDS
+from seqkit.models.recurrent_encoder import recurrent_encoder
+from seqkit.models.text_embedding import text_embedding
+from seqkit.models.transformer_caption_decoder import TransformerCaptionDecoder
+from seqkit.models.transformer_encoder import transformer_encoder
