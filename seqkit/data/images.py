@@ -62,7 +62,7 @@ def decode_and_resize(image_bytes, image_size, max_pixels=MAX_PIXELS):
             (`InvalidArgumentError`). Defaults to 40 million.
 
     Returns:
-        float32 tensor `(height, width, 3)`.
+        float32 tensor `(height, width, 3)`; all zeros for empty bytes.
     """
     image_size = (int(image_size[0]), int(image_size[1]))
     magic = tf.strings.substr(image_bytes, 0, 8)
@@ -80,9 +80,15 @@ def decode_and_resize(image_bytes, image_size, max_pixels=MAX_PIXELS):
         ):
             return tf.io.decode_image(image_bytes, channels=3, expand_animations=False)
 
-    image = tf.cond(is_jpeg, lambda: _decode_jpeg_scaled(image_bytes, image_size), other)
-    image = tf.image.convert_image_dtype(image, tf.float32)
-    image = tf.image.resize(image, image_size, method="bilinear", antialias=True)
+    def decode():
+        image = tf.cond(is_jpeg, lambda: _decode_jpeg_scaled(image_bytes, image_size), other)
+        image = tf.image.convert_image_dtype(image, tf.float32)
+        return tf.image.resize(image, image_size, method="bilinear", antialias=True)
+
+    # Empty bytes (no file: a scorer's placeholder row) give a black image, not an error.
+    image = tf.cond(
+        tf.equal(tf.strings.length(image_bytes), 0), lambda: tf.zeros(image_size + (3,), tf.float32), decode
+    )
     return tf.clip_by_value(tf.ensure_shape(image, image_size + (3,)), 0.0, 1.0)
 
 

@@ -6,10 +6,12 @@ contract test runs it). `seqkit.config` resolves `task:` through
 """
 
 from seqkit.errors import ConfigError
+from seqkit.tasks.caption import CaptionTask
 from seqkit.tasks.classify import ClassifyTask
 
 TASKS = {
     "classify": ClassifyTask,
+    "caption": CaptionTask,
 }
 
 

@@ -4,6 +4,25 @@ import tensorflow as tf
 
 from seqkit.data.images import decode_batch
 from seqkit.models.captioner import CaptionGenerator
+from seqkit.samplers import get_sampler
+from seqkit.serving import ServingInput
+from seqkit.serving import ServingOutput
+from seqkit.serving import ServingSpec
+
+
+def serving_spec(image_column):
+    """`serve(image)`: the bytes of the file named in `image_column` -> `predicted_caption`."""
+    return ServingSpec(
+        inputs=(ServingInput("image", dtype="string", shape=(None,), column=image_column, read="file", content="image"),),
+        outputs=(ServingOutput("caption", kind="text", column="predicted_caption"),),
+    )
+
+
+def make_sampler(beam_width, length_penalty=0.0):
+    """Greedy search for `beam_width` 1, else beam search (`seqkit.samplers`)."""
+    if beam_width == 1:
+        return get_sampler("greedy")
+    return get_sampler("beam", beam_width=beam_width, length_penalty=length_penalty)
 
 
 def ids_to_text(tokenizer, ids):
@@ -15,7 +34,7 @@ def ids_to_text(tokenizer, ids):
 
 
 class CaptionServing(tf.Module):
-    """`serve(image_bytes: tf.string [N]) -> {"caption": tf.string [N]}`, all in the graph.
+    """`serve(image: tf.string [N] encoded images) -> {"caption": tf.string [N]}`, all in the graph.
 
     Decoding and resizing (`decode_batch`, the training pipeline's function),
     the encoder, the word-by-word loop of `sampler` and detokenization run as
@@ -49,7 +68,7 @@ class CaptionServing(tf.Module):
         """Bytes `[N]` -> images `(N, H, W, 3)`: the training pipeline's `decode_and_resize`."""
         return decode_batch(image_bytes, self.image_size)
 
-    @tf.function(input_signature=[tf.TensorSpec([None], tf.string)])
-    def serve(self, image_bytes):
-        images = self.preprocess(image_bytes)
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="image")])
+    def serve(self, image):
+        images = self.preprocess(image)
         return {"caption": ids_to_text(self.tokenizer, self.caption_ids(images))}
