@@ -34,13 +34,14 @@ def main():
 def _register():
     # Commands are registered here, one module each, so the group's help lists
     # them in a fixed order.
+    from seqkit.cli import caption
     from seqkit.cli import evaluate
     from seqkit.cli import export
     from seqkit.cli import fit
     from seqkit.cli import predict
     from seqkit.cli import score
 
-    for module in (fit, evaluate, export, score, predict):
+    for module in (fit, evaluate, export, score, predict, caption):
         main.add_command(module.command)
 
 
