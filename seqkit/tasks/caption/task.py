@@ -110,7 +110,12 @@ class CaptionTask(Task):
         return self._tables[key]
 
     def validate_data(self, splits, assets=None):
-        for path in splits.values():
+        for split, path in splits.items():
+            if not os.path.isfile(path):
+                hint = ""
+                if pathlib.Path(path).parent.name == "captions":
+                    hint = " (the default scenes are written by `python3 data/captions/generate.py`)"
+                raise DataError(f"{split} file not found{hint}", path=path)
             self._table(path)
         return None
 
