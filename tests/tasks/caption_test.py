@@ -112,3 +112,30 @@ def test_missing_default_data_names_the_generator(tmp_path):
         main, ["fit", str(RECIPE), "--data", f"train={folder / 'train.csv'}", "--run-dir", str(tmp_path / "r")]
     )
     assert outcome.exit_code == 2 and "data/captions/generate.py" in outcome.output, outcome.output
+
+
+def test_score_reports_unreadable_images_by_row(run_dir, scenes, tmp_path):
+    import csv
+    import shutil
+
+    (tmp_path / "images").mkdir()
+    for name in ("test_00000.png", "test_00001.png"):
+        shutil.copy(scenes / "images" / name, tmp_path / "images" / name)
+    (tmp_path / "images" / "notes.png").write_text("plain text")
+    (tmp_path / "images" / "cut.png").write_bytes((scenes / "images" / "test_00001.png").read_bytes()[:70])
+    rows = ["images/test_00000.png", "images/notes.png", "images/missing.png", "images/cut.png", "images/test_00001.png"]
+    source = tmp_path / "photos.csv"
+    source.write_text("image\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "captions.csv"
+    outcome = CliRunner().invoke(main, ["score", str(run_dir), str(source), "--out", str(out)])
+    assert outcome.exit_code == 2 and "line 3" in outcome.output and "not a PNG" in outcome.output, outcome.output
+    assert not out.exists()
+    outcome = CliRunner().invoke(main, ["score", str(run_dir), str(source), "--out", str(out), "--on-error", "skip"])
+    assert outcome.exit_code == 0, outcome.output
+    with open(out, newline="") as f:
+        written = list(csv.DictReader(f))
+    assert [r["image"] for r in written] == ["images/test_00000.png", "images/test_00001.png"]
+    assert all("predicted_caption" in r for r in written)
+    rejects = (tmp_path / "captions.csv.rejects.csv").read_text()
+    for name, reason in (("notes.png", "not a PNG"), ("missing.png", "no such file"), ("cut.png", "corrupt")):
+        assert name in rejects and reason in rejects
