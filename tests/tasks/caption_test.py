@@ -35,6 +35,7 @@ def _fit_args(scenes, run_dir, *extra):
         "--set", "train.epochs=1", "--set", "train.batch_size=8", "--set", "model.image_size=32",
         "--set", "model.hidden_dim=16", "--set", "model.encoder.filters=[4,8]",
         "--set", "model.decoder.embedding_dim=8", "--set", "model.decoder.attention_units=8",
+        "--set", "decode.beam_width=3",
         *extra,
     ]
 
@@ -139,3 +140,34 @@ def test_score_reports_unreadable_images_by_row(run_dir, scenes, tmp_path):
     rejects = (tmp_path / "captions.csv.rejects.csv").read_text()
     for name, reason in (("notes.png", "not a PNG"), ("missing.png", "no such file"), ("cut.png", "corrupt")):
         assert name in rejects and reason in rejects
+
+
+FRESH = """
+import json, sys
+import tensorflow as tf
+serve = tf.saved_model.load(sys.argv[1]).signatures["serving_default"]
+blobs = [open(p, "rb").read() for p in sys.argv[2:]]
+out = serve(image=tf.constant(blobs))
+print(json.dumps([c.decode() for c in out["caption"].numpy()]))
+"""
+
+
+def test_export_on_image_bytes_equals_in_memory_beam_search_in_a_fresh_process(run_dir, scenes, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from seqkit import runner
+
+    run = runner.load_run(run_dir)
+    assert run.config.decode.beam_width == 3
+    paths = [str(scenes / "images" / f"{split}_0000{i}.png") for split in ("test", "heldout") for i in range(3)]
+    in_memory = run.task.caption_paths(run, paths)  # the training pipeline's images, beam 3
+    version = runner.export(run, tmp_path / "serving")
+    done = subprocess.run(
+        [sys.executable, "-c", FRESH, str(version), *paths], capture_output=True, text=True, timeout=300,
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"), cwd=str(tmp_path),
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == in_memory
