@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from seqkit.layers.token_dropout import TokenDropout
 from seqkit.models.attention_lstm_decoder import AttentionLSTMDecoder
 from seqkit.models.image_encoder import build_image_encoder
 from seqkit.models.transformer_caption_decoder import TransformerCaptionDecoder
@@ -25,6 +26,8 @@ def build_captioner(
     num_heads=4,
     intermediate_dim=None,
     dropout=0.1,
+    token_dropout=0.0,
+    seed=None,
 ):
     """The teacher-forced captioning model.
 
@@ -49,6 +52,10 @@ def build_captioner(
         attention_units: int, the LSTM decoder's attention size. Defaults to `64`.
         num_layers, num_heads, intermediate_dim: the Transformer decoder's.
         dropout: float. Defaults to `0.1`.
+        token_dropout: float, share of the decoder's input words replaced by
+            `[UNK]` in training (`TokenDropout`), so the next word must come
+            from the image more than from the word before. Defaults to `0.0`.
+        seed: int or None, seeds the token dropout.
     """
     if decoder not in DECODER_KINDS:
         raise ValueError(f"`decoder` must be one of {DECODER_KINDS}. Received: decoder={decoder!r}")
@@ -69,7 +76,10 @@ def build_captioner(
         )
     images = keras.Input((height, width, 3), name="image")
     tokens = keras.Input((None,), dtype="int32", name="tokens")
-    logits = decoder_layer(tokens, image_encoder(images))
+    words = tokens
+    if token_dropout:
+        words = TokenDropout(token_dropout, seed=seed, name="token_dropout")(tokens)
+    logits = decoder_layer(words, image_encoder(images))
     return keras.Model({"image": images, "tokens": tokens}, logits, name="captioner")
 
 

@@ -128,6 +128,9 @@ class CaptionModelConfig:
         image_size: images are resized to image_size x image_size.
         hidden_dim: size of the region features and of the decoder.
         dropout: on the region features and before the output layer.
+        token_dropout: share of the decoder's input words replaced by [UNK]
+            in training (word dropout: the next word must come from the image
+            rather than from the previous word); 0 turns it off.
         encoder: `{kind: cnn | mobilenet_v3, ...}`.
         decoder: `{kind: lstm_attention | transformer, ...}`.
     """
@@ -135,6 +138,7 @@ class CaptionModelConfig:
     image_size: int = 64
     hidden_dim: int = 128
     dropout: float = 0.1
+    token_dropout: float = 0.0
     encoder: CnnEncoderConfig | MobileNetEncoderConfig = config_lib.kinds(ENCODERS, "cnn")
     decoder: LstmDecoderConfig | TransformerDecoderConfig = config_lib.kinds(DECODERS, "lstm_attention")
 
@@ -143,6 +147,7 @@ class CaptionModelConfig:
     def __post_init__(self):
         config_lib.positive(self, "image_size", "hidden_dim")
         config_lib.fraction(self, "dropout")
+        config_lib.fraction(self, "token_dropout")
 
 
 @dataclasses.dataclass(frozen=True)

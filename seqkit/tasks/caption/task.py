@@ -179,7 +179,8 @@ class CaptionTask(Task):
             decoder=decoder.kind, encoder=encoder.kind,
             encoder_filters=tuple(getattr(encoder, "filters", (16, 32, 64))),
             encoder_weights=getattr(encoder, "weights", None),
-            hidden_dim=model.hidden_dim, dropout=model.dropout, **options,
+            hidden_dim=model.hidden_dim, dropout=model.dropout, token_dropout=model.token_dropout,
+            seed=self.config.train.seed, **options,
         )
 
     def compile_args(self, assets):
