@@ -116,6 +116,14 @@ class TransformerDecoderConfig:
         config_lib.positive(self, "num_layers", "num_heads", "intermediate_dim")
 
 
+def short_kinds(values, sources=None):
+    """`encoder: cnn` / `decoder: transformer` (a bare kind, e.g. from --set) -> `{kind: ...}`."""
+    for key in ("encoder", "decoder"):
+        if isinstance(values.get(key), str):
+            values[key] = {"kind": values[key]}
+    return values
+
+
 ENCODERS = {"cnn": CnnEncoderConfig, "mobilenet_v3": MobileNetEncoderConfig}
 DECODERS = {"lstm_attention": LstmDecoderConfig, "transformer": TransformerDecoderConfig}
 
@@ -143,6 +151,7 @@ class CaptionModelConfig:
     decoder: LstmDecoderConfig | TransformerDecoderConfig = config_lib.kinds(DECODERS, "lstm_attention")
 
     SECTION: ClassVar[str] = "model"
+    upgrade = staticmethod(short_kinds)
 
     def __post_init__(self):
         config_lib.positive(self, "image_size", "hidden_dim")
