@@ -7,13 +7,14 @@ import pytest
 from seqkit.errors import ConfigError
 from seqkit.tasks import TASKS
 from seqkit.tasks import ClassifyTask
+from seqkit.tasks.caption import CaptionTask
 from seqkit.tasks import Task
 from seqkit.tasks import get_task
 from seqkit.tasks import get_task_class
 
 
 def test_registry_maps_names_to_task_classes():
-    assert TASKS == {"classify": ClassifyTask}
+    assert TASKS == {"classify": ClassifyTask, "caption": CaptionTask}
     assert get_task_class("classify") is ClassifyTask
     config = types.SimpleNamespace(task="classify")
     task = get_task(config)
