@@ -9,6 +9,12 @@ and returns tensors, so a task composes them into its `keras.Model`:
 - `transformer_encoder(x, mask, num_layers, num_heads, intermediate_dim, ...)`
 - `RECURRENT_KINDS`: the recurrent encoder kinds.
 
+- `seq2seq_model(source_vocabulary_size, target_vocabulary_size, architecture, ...)`:
+  the teacher-forced encoder-decoder (RNN with or without attention, or
+  Transformer) and `Seq2SeqDecoding(model)` (encode, `next(prompt, cache,
+  index)` for `seqkit.samplers`, attention scores); its decoders
+  `RecurrentDecoder` and `TransformerDecoder` are layers.
+
 Image captioning (the caption task):
 
 - `build_image_encoder(image_size, output_dim, kind="cnn" | "mobilenet_v3", ...)`:
@@ -18,6 +24,11 @@ Image captioning (the caption task):
   one-word `step`;
 - `build_captioner(...)` and `CaptionGenerator` (`next(prompt, cache, index)` for
   `seqkit.samplers`).
+
+Forecasting (`forecasting.py`, `forecast_rollout.py`, `forecast_loss.py`,
+`forecast_baselines.py`): `Forecaster` (raw windows in, forecasts in original
+units out; lstm / gru / seq2seq / transformer / dlinear), `ForecastLoss`, and
+the classical baselines (last value, seasonal naive, Holt-Winters).
 """
 
 from seqkit.models.attention_lstm_decoder import AttentionLSTMDecoder
@@ -29,3 +40,12 @@ from seqkit.models.recurrent_encoder import recurrent_encoder
 from seqkit.models.text_embedding import text_embedding
 from seqkit.models.transformer_caption_decoder import TransformerCaptionDecoder
 from seqkit.models.transformer_encoder import transformer_encoder
+from seqkit.models.recurrent_decoder import RecurrentDecoder
+from seqkit.models.seq2seq import Seq2SeqDecoding
+from seqkit.models.seq2seq import seq2seq_model
+from seqkit.models.transformer_decoder import TransformerDecoder
+
+# --- forecasting ---
+from seqkit.models.forecast_loss import ForecastLoss
+from seqkit.models.forecasting import Forecaster
+# --- end forecasting ---
