@@ -9,7 +9,9 @@ Inputs (`ServingInput`): the signature input `name`, its `dtype` ("string",
 "float32", "int32", ...) and `shape` (batch dimension first, None for any
 size), the CSV `column` it comes from, and how that column is `read`:
 "text" (the cell as a string), "file" (the bytes of the file the cell names,
-relative to the CSV's directory) or "number" (the cell as a float).
+relative to the CSV's directory) or "number" (the cell as a float). A "file"
+input with `content="image"` must hold an image that decodes: a corrupt file
+is a bad row, like a missing one.
 
 Outputs (`ServingOutput`): the signature output `name` and its `kind`, which
 says how it becomes CSV columns:
@@ -35,6 +37,9 @@ key and the output columns. A group shorter than `window` is a bad row.
 import dataclasses
 
 READ_KINDS = ("text", "file", "number")
+# What a "file" input must hold, checked per row before scoring: None (anything) or
+# "image" (a PNG, JPEG, GIF or BMP that decodes; `seqkit.data.images.check_image_file`).
+CONTENT_KINDS = (None, "image")
 OUTPUT_KINDS = ("text", "number", "numbers", "scores", "tokens", "names")
 
 
@@ -47,10 +52,13 @@ class ServingInput:
     shape: tuple = (None,)
     column: str = "text"
     read: str = "text"
+    content: str | None = None
 
     def __post_init__(self):
         if self.read not in READ_KINDS:
             raise ValueError(f"read must be one of {READ_KINDS}. Received: read={self.read!r}")
+        if self.content not in CONTENT_KINDS:
+            raise ValueError(f"content must be one of {CONTENT_KINDS}. Received: content={self.content!r}")
 
 
 @dataclasses.dataclass(frozen=True)

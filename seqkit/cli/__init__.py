@@ -36,6 +36,7 @@ def _register():
     # Commands are registered here, one module each, so the group's help lists
     # them in a fixed order.
     from seqkit.cli import attention
+    from seqkit.cli import caption
     from seqkit.cli import evaluate
     from seqkit.cli import export
     from seqkit.cli import fit
@@ -45,7 +46,7 @@ def _register():
     from seqkit.cli import score
     from seqkit.cli import translate
 
-    for module in (fit, evaluate, export, score, predict, generate, translate, attention, forecast):
+    for module in (fit, evaluate, export, score, predict, generate, translate, attention, forecast, caption):
         main.add_command(module.command)
 
 

@@ -15,6 +15,7 @@ from seqkit.data.batching import sequence_length
 from seqkit.data.batching import shuffle
 from seqkit.data.csv_reader import read_csv
 from seqkit.data.documents import read_documents
+from seqkit.data.image_captions import load_image_captions
 from seqkit.data.image_captions import read_image_captions
 from seqkit.data.labels import make_label_lookup
 from seqkit.data.normalizer import Normalizer

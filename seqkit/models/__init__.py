@@ -15,7 +15,15 @@ and returns tensors, so a task composes them into its `keras.Model`:
   index)` for `seqkit.samplers`, attention scores); its decoders
   `RecurrentDecoder` and `TransformerDecoder` are layers.
 
-An image encoder joins here with the task that needs it.
+Image captioning (the caption task):
+
+- `build_image_encoder(image_size, output_dim, kind="cnn" | "mobilenet_v3", ...)`:
+  images -> a grid of region features;
+- `AttentionLSTMDecoder` (Show, Attend and Tell) and `TransformerCaptionDecoder`
+  (cross-attention to the regions), each with a teacher-forced `call` and a
+  one-word `step`;
+- `build_captioner(...)` and `CaptionGenerator` (`next(prompt, cache, index)` for
+  `seqkit.samplers`).
 
 Forecasting (`forecasting.py`, `forecast_rollout.py`, `forecast_loss.py`,
 `forecast_baselines.py`): `Forecaster` (raw windows in, forecasts in original
@@ -29,10 +37,15 @@ samplers, `seqkit.models.language_model`):
 - `TransformerLanguageModel(vocabulary_size, max_length, num_layers, ...)`
 """
 
+from seqkit.models.attention_lstm_decoder import AttentionLSTMDecoder
+from seqkit.models.captioner import CaptionGenerator
+from seqkit.models.captioner import build_captioner
+from seqkit.models.image_encoder import build_image_encoder
 from seqkit.models.recurrent_encoder import RECURRENT_KINDS
 from seqkit.models.recurrent_encoder import recurrent_encoder
 from seqkit.models.recurrent_language_model import RecurrentLanguageModel
 from seqkit.models.text_embedding import text_embedding
+from seqkit.models.transformer_caption_decoder import TransformerCaptionDecoder
 from seqkit.models.transformer_encoder import transformer_encoder
 from seqkit.models.recurrent_decoder import RecurrentDecoder
 from seqkit.models.seq2seq import Seq2SeqDecoding

@@ -84,6 +84,12 @@ def record_checker(spec, indexes, base_dir):
                 return f"not a number: {value[:40]!r}", item.column
             if item.read == "file" and not (pathlib.Path(base_dir) / value).is_file():
                 return f"no such file: {value[:80]!r}", item.column
+            if item.read == "file" and item.content == "image":
+                from seqkit.data.images import check_image_file
+
+                reason = check_image_file(str(pathlib.Path(base_dir) / value))
+                if reason is not None:
+                    return f"{reason}: {value[:80]!r}", item.column
         return None
 
     return check

@@ -6,6 +6,7 @@ contract test runs it). `seqkit.config` resolves `task:` through
 """
 
 from seqkit.errors import ConfigError
+from seqkit.tasks.caption import CaptionTask
 from seqkit.tasks.classify import ClassifyTask
 from seqkit.tasks.forecast import ForecastTask
 from seqkit.tasks.generate import GenerateTask
@@ -16,6 +17,7 @@ TASKS = {
     "generate": GenerateTask,
     "translate": TranslateTask,
     "forecast": ForecastTask,
+    "caption": CaptionTask,
 }
 
 

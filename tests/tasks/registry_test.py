@@ -7,6 +7,7 @@ import pytest
 from seqkit.errors import ConfigError
 from seqkit.tasks import TASKS
 from seqkit.tasks import ClassifyTask
+from seqkit.tasks.caption import CaptionTask
 from seqkit.tasks import Task
 from seqkit.tasks import get_task
 from seqkit.tasks import get_task_class
@@ -20,6 +21,7 @@ def test_registry_maps_names_to_task_classes():
     from seqkit.tasks.generate import GenerateTask
 
     assert TASKS["generate"] is GenerateTask
+    assert TASKS["caption"] is CaptionTask
     assert get_task_class("classify") is ClassifyTask
     config = types.SimpleNamespace(task="classify")
     task = get_task(config)

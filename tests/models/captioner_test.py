@@ -1,0 +1,147 @@
+"""The captioning models: image encoder, the two decoders and the one-word step."""
+
+import keras
+import numpy as np
+import pytest
+from keras import ops
+
+from seqkit.models.attention_lstm_decoder import AttentionLSTMDecoder
+from seqkit.models.captioner import CaptionGenerator, build_captioner
+from seqkit.models.image_encoder import build_image_encoder
+from seqkit.models.transformer_caption_decoder import TransformerCaptionDecoder
+from seqkit.samplers import get_sampler
+
+pytestmark = pytest.mark.tf_only
+VOCAB, LENGTH = 30, 9
+
+
+def make(decoder, seed=1):
+    keras.utils.set_random_seed(seed)
+    return build_captioner(
+        (32, 32), VOCAB, LENGTH, decoder=decoder, encoder_filters=(8, 16, 16),
+        hidden_dim=16, embedding_dim=8, num_layers=2, num_heads=2, token_dropout=0.2, seed=1,
+    )
+
+
+def inputs(batch=3, seed=0):
+    rng = np.random.default_rng(seed)
+    images = rng.random((batch, 32, 32, 3), dtype=np.float32)
+    tokens = rng.integers(4, VOCAB, (batch, LENGTH)).astype("int32")
+    tokens[:, 0] = 2
+    return images, tokens
+
+
+def test_region_grid_shape():
+    encoder = build_image_encoder((64, 64), 24)
+    assert tuple(encoder.output.shape) == (None, 64, 24)  # an 8x8 grid
+    assert tuple(build_image_encoder((32, 48), 8, filters=(4, 8)).output.shape) == (None, 96, 8)  # 8x12
+    with pytest.raises(ValueError, match="kind"):
+        build_image_encoder((64, 64), 8, kind="resnet")
+
+
+def test_mobilenet_backbone_from_scratch():
+    encoder = build_image_encoder((64, 64), 16, kind="mobilenet_v3")
+    regions = encoder(np.zeros((1, 64, 64, 3), "float32"))
+    assert regions.shape[0] == 1 and regions.shape[-1] == 16 and regions.shape[1] >= 1
+
+
+def test_attention_weights_over_regions_sum_to_one():
+    model = make("lstm_attention")
+    images, tokens = inputs()
+    weights = CaptionGenerator(model, 2, 3, LENGTH).attention(images, tokens)
+    weights = np.asarray(weights)
+    assert weights.shape == (3, LENGTH, 16)  # 32x32 -> a 4x4 grid
+    np.testing.assert_allclose(weights.sum(-1), 1.0, atol=1e-5)
+    assert (weights >= 0).all() and weights.std() > 0
+
+
+@pytest.mark.parametrize("decoder", ["lstm_attention", "transformer"])
+def test_cached_step_equals_full_pass(decoder):
+    model = make(decoder)
+    images, tokens = inputs()
+    full = np.asarray(model({"image": images, "tokens": tokens}))
+    generator = CaptionGenerator(model, 2, 3, LENGTH)
+    _, cache = generator.start(images)
+    prompt = ops.convert_to_tensor(tokens)
+    steps = []
+    for index in range(1, LENGTH + 1):
+        logits, hidden, cache = generator.next(prompt, cache, index)
+        assert hidden is None
+        steps.append(np.asarray(logits))
+    np.testing.assert_allclose(np.stack(steps, 1), full, atol=1e-4)
+    # The full pass is causal: changing a later word leaves earlier logits alone.
+    changed = tokens.copy()
+    changed[:, 5] = (changed[:, 5] + 1 - 4) % (VOCAB - 4) + 4
+    again = np.asarray(model({"image": images, "tokens": changed}))
+    np.testing.assert_allclose(again[:, :5], full[:, :5], atol=1e-5)
+    assert np.abs(again[:, 5:] - full[:, 5:]).max() > 1e-4
+
+
+@pytest.mark.parametrize("decoder", ["lstm_attention", "transformer"])
+def test_greedy_takes_the_argmax_and_pads_after_end(decoder):
+    model = make(decoder)
+    images, _ = inputs(2)
+    generator = CaptionGenerator(model, 2, 3, LENGTH)
+    out = np.asarray(generator.generate(images, get_sampler("greedy")))
+    assert out.shape == (2, LENGTH) and (out[:, 0] == 2).all()
+    # Re-derive each word from the step's logits.
+    _, cache = generator.start(images)
+    prompt = ops.convert_to_tensor(out)
+    for index in range(1, LENGTH):
+        logits, _, cache = generator.next(prompt, cache, index)
+        expected = np.argmax(np.asarray(logits), -1)
+        ended = (out[:, 1:index] == 3).any(1)
+        np.testing.assert_array_equal(out[~ended, index], expected[~ended])
+        assert (out[ended, index] == 0).all()
+
+
+@pytest.mark.parametrize("decoder", ["lstm_attention", "transformer"])
+def test_saved_and_loaded(tmp_path, decoder):
+    model = make(decoder)
+    images, tokens = inputs()
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    np.testing.assert_allclose(
+        np.asarray(loaded({"image": images, "tokens": tokens})),
+        np.asarray(model({"image": images, "tokens": tokens})), atol=1e-6,
+    )
+
+
+@pytest.mark.parametrize("decoder", ["lstm_attention", "transformer"])
+def test_beam_width_one_equals_greedy_and_wider_beams_score_higher(decoder):
+    model = make(decoder, seed=3)
+    images, _ = inputs(4, seed=2)
+    generator = CaptionGenerator(model, 2, 3, LENGTH)
+    greedy = np.asarray(generator.generate(images, get_sampler("greedy")))
+    beam_one = np.asarray(generator.generate(images, get_sampler("beam", beam_width=1)))
+    np.testing.assert_array_equal(beam_one, greedy)
+    # A beam of 3 finds a sequence at least as likely as greedy's (summed log-probabilities).
+    beam_three = np.asarray(generator.generate(images, get_sampler("beam", beam_width=3)))
+
+    def log_prob(ids):
+        logits = np.asarray(model({"image": images, "tokens": ids}))[:, :-1]
+        logp = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+        targets = ids[:, 1:]
+        picked = np.take_along_axis(logp, targets[..., None], -1)[..., 0]
+        ended = np.cumsum(targets == 3, axis=1) - (targets == 3)  # positions after the end
+        return np.where((ended == 0), picked, 0.0).sum(1)
+
+    assert (log_prob(beam_three) >= log_prob(greedy) - 1e-4).all()
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        AttentionLSTMDecoder(20, 8, 16, dropout=0.25),
+        TransformerCaptionDecoder(20, 7, 8, num_layers=3, num_heads=2, intermediate_dim=12, dropout=0.1, norm_first=False),
+    ],
+)
+def test_config_holds_every_argument(layer):
+    import inspect
+
+    config = layer.get_config()
+    for name in inspect.signature(type(layer).__init__).parameters:
+        if name not in ("self", "kwargs"):
+            assert name in config, name
+    clone = type(layer).from_config(config)
+    assert clone.get_config() == config
