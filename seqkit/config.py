@@ -30,6 +30,7 @@ from typing import Any, ClassVar
 import yaml
 
 from seqkit.errors import ConfigError
+from seqkit.run_dir import validate_run_name
 
 TOP_LEVEL_KEYS = ("task", "name", "data", "tokenizer", "model", "train", "export")
 
@@ -464,8 +465,7 @@ def load_config(paths, overrides=(), data_overrides=None):
     name = merged.get("name")
     if name is None:
         name = paths[0].stem
-    if not isinstance(name, str) or not name or "/" in name:
-        raise ConfigError(f"name must be a non-empty string without '/'. Received: name={name!r}")
+    validate_run_name(name)
     config = Config(
         task=task_name,
         name=name,

@@ -11,7 +11,6 @@ import io
 import json
 import math
 import pathlib
-import shutil
 from typing import Any
 
 from seqkit import config as config_lib
@@ -265,8 +264,8 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
     else:
         preprocessing = task.prepare(config, train_examples, labels)
 
-    if overwrite and run.path.exists():
-        shutil.rmtree(run.path)
+    if overwrite:
+        run.remove_for_overwrite()
     run.make()
     run_dir_lib.write_text(run.config, config.to_yaml())  # on resume: the changed train.*
     if not resume:

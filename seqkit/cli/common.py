@@ -32,6 +32,9 @@ def handle_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        from seqkit.cli.tf_setup import import_tensorflow
+
+        import_tensorflow()  # before anything else, so its start-up lines can be held back
         try:
             return command(*args, **kwargs)
         except (ConfigError, DataError, RunDirError) as error:

@@ -103,6 +103,10 @@ class TokenizerConfig:
             (dropped) or "keep" (left attached: split on whitespace only, right
             for text that is already tokenized, such as SST-2's "does n't").
             Word and wordpiece only.
+        ptb_split: split contractions and end-of-word punctuation off words
+            the Penn Treebank way before `punctuation` applies, so raw text
+            ("isn't", "it's", "film.") reads as PTB-tokenised text ("is n't",
+            "it 's", "film ."), in training and in the export alike. Word only.
     """
 
     kind: str = "word"
@@ -111,6 +115,7 @@ class TokenizerConfig:
     max_length: int = 64
     lowercase: bool = True
     punctuation: str = "split"
+    ptb_split: bool = False
 
     SECTION: ClassVar[str] = "tokenizer"
     CHOICES: ClassVar[dict] = {
@@ -226,6 +231,8 @@ def _make_tokenizer(tok_config):
         options["lowercase"] = tok_config.lowercase
     if tok_config.kind in ("word", "wordpiece"):
         options["punctuation"] = tok_config.punctuation
+    if tok_config.ptb_split:
+        options["ptb_split"] = True
     return get_tokenizer(tok_config.kind, **options)
 
 
@@ -413,6 +420,11 @@ class ClassifyTask(Task):
                 "model.embedding_dim must be divisible by model.num_heads for the transformer "
                 f"encoder. Received: embedding_dim={config.model.embedding_dim}, "
                 f"num_heads={config.model.num_heads}"
+            )
+        if config.tokenizer.ptb_split and config.tokenizer.kind != "word":
+            raise ConfigError(
+                "tokenizer.ptb_split works with the word tokenizer only. Received: "
+                f"kind={config.tokenizer.kind!r}; set tokenizer.ptb_split=false or tokenizer.kind=word"
             )
         if config.tokenizer.kind == "sentencepiece" and config.tokenizer.min_frequency != 1:
             raise ConfigError(
