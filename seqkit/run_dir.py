@@ -4,7 +4,7 @@ A run directory (`runs/<name>/`) holds everything a finished training run
 leaves behind::
 
     config.yaml      the resolved config
-    assets/          tokenizer.json, vocab.txt, labels.txt
+    assets/          tokenizer.json, vocab.txt, labels.json
     checkpoints/     backup/ (last epoch, with optimizer state, for --resume)
                      and best.weights.h5
     model.keras      the best model, Keras format (written last: a run
@@ -39,7 +39,7 @@ from seqkit.errors import RunDirError
 
 CONFIG = "config.yaml"
 ASSETS = "assets"
-LABELS = "assets/labels.txt"
+LABELS = "assets/labels.json"
 CHECKPOINTS = "checkpoints"
 BACKUP = "checkpoints/backup"
 BEST_WEIGHTS = "checkpoints/best.weights.h5"
@@ -56,6 +56,33 @@ LAYOUT_FILES = frozenset({CONFIG, MODEL, HISTORY, METRICS, MARKER})
 _TEMPORARY = re.compile(r"^\.(?P<name>.+)\.tmp-(?P<pid>[0-9]+)-[0-9a-f]+(?:\.[^.]*)?$")
 
 
+def path_component_problem(name):
+    """What keeps `name` from being one plain file or directory name, or None.
+
+    Plain: a non-empty string, not `.` or `..`, not hidden, no path
+    separator, no control character, no surrounding spaces. Such a name,
+    joined to a directory, stays inside it.
+
+    >>> path_component_problem("vocab.txt") is None
+    True
+    >>> path_component_problem("../x")
+    "must not start with '.' (a hidden name)"
+    """
+    if not isinstance(name, str) or not name:
+        return "must be a non-empty string"
+    if name in (".", ".."):
+        return "must not be '.' or '..'"
+    if name.startswith("."):
+        return "must not start with '.' (a hidden name)"
+    if "/" in name or "\\" in name or os.sep in name or (os.altsep and os.altsep in name):
+        return "must be a single path component, without '/' or '\\'"
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "must not hold control characters"
+    if name != name.strip():
+        return "must not start or end with a space"
+    return None
+
+
 def validate_run_name(name, field="name"):
     """Checks that a run name is one safe path component; returns it.
 
@@ -69,19 +96,7 @@ def validate_run_name(name, field="name"):
     Raises:
         ConfigError: naming the field and the value.
     """
-    problem = None
-    if not isinstance(name, str) or not name:
-        problem = "must be a non-empty string"
-    elif name in (".", ".."):
-        problem = "must not be '.' or '..'"
-    elif name.startswith("."):
-        problem = "must not start with '.' (a hidden directory)"
-    elif "/" in name or "\\" in name or (os.sep in name) or (os.altsep and os.altsep in name):
-        problem = "must be a single path component, without '/' or '\\'"
-    elif any(ord(c) < 32 or ord(c) == 127 for c in name):
-        problem = "must not hold control characters"
-    elif name != name.strip():
-        problem = "must not start or end with a space"
+    problem = path_component_problem(name)
     if problem is not None:
         raise ConfigError(
             f"{field} {problem}: the run directory is runs/<{field}>. Received: {field}={name!r}"

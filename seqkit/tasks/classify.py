@@ -5,7 +5,7 @@ Config sections and their defaults live here (`ClassifyDataConfig`,
 built from seqkit's layers: an embedding with masking from the padding id, an
 encoder from `ENCODERS` (rnn, lstm, gru, bilstm, transformer), a pooling of the
 real time steps, dropout and a softmax over the classes. Labels are strings;
-their sorted names are the class order and are saved as `assets/labels.txt`.
+their sorted names are the class order and are saved as `assets/labels.json`.
 """
 
 import dataclasses
@@ -18,11 +18,11 @@ from seqkit import config as config_lib
 from seqkit.errors import ConfigError
 from seqkit.errors import DataError
 from seqkit.errors import RunDirError
-from seqkit.run_dir import atomic_write
 from seqkit.tasks.base import Preprocessing
 from seqkit.tasks.base import Task
 
-LABELS_FILE = "labels.txt"
+LABELS_FILE = "labels.json"
+LEGACY_LABELS_FILE = "labels.txt"  # one per line: runs trained before labels.json
 
 
 # --------------------------------------------------------------------------
@@ -519,18 +519,27 @@ class ClassifyTask(Task):
         assets_dir = pathlib.Path(assets_dir)
         assets_dir.mkdir(parents=True, exist_ok=True)
         preprocessing.tokenizer.save(str(assets_dir))
-        with atomic_write(assets_dir / LABELS_FILE) as f:
-            f.write("".join(f"{label}\n" for label in preprocessing.labels))
+        from seqkit import data
+
+        data.save_labels(assets_dir / LABELS_FILE, preprocessing.labels)
 
     def load_assets(self, config, assets_dir):
         assets_dir = pathlib.Path(assets_dir)
         labels_path = assets_dir / LABELS_FILE
-        if not labels_path.is_file():
+        if not labels_path.is_file() and (assets_dir / LEGACY_LABELS_FILE).is_file():
+            labels = (assets_dir / LEGACY_LABELS_FILE).read_text(encoding="utf-8").splitlines()
+        elif not labels_path.is_file():
             raise RunDirError(
                 f"{labels_path} is missing: the run directory is incomplete. "
                 "Train it again with `seqkit fit ... --overwrite`"
             )
-        labels = [line for line in labels_path.read_text(encoding="utf-8").split("\n") if line]
+        else:
+            from seqkit import data
+
+            try:
+                labels = data.load_labels(labels_path)
+            except DataError as error:
+                raise RunDirError(f"{error}. Train the run again with `seqkit fit ... --overwrite`") from None
         try:
             from seqkit.tokenizers import load_tokenizer
 
