@@ -25,12 +25,13 @@ import os
 import pathlib
 import re
 import shutil
-import uuid
 
 import tensorflow as tf
 
 from seqkit import __version__
 from seqkit.errors import RunDirError
+from seqkit.run_dir import remove_stale_temporaries
+from seqkit.run_dir import temporary_name
 
 SIGNATURE_KEY = "serving_default"
 METADATA_FILE = pathlib.Path("assets.extra") / "seqkit.json"
@@ -86,7 +87,8 @@ def save_serving_module(module, out_dir, metadata=None):
     out_dir.mkdir(parents=True, exist_ok=True)
 
     concrete = serve.get_concrete_function()
-    temp_dir = out_dir / f".tmp-export-{uuid.uuid4().hex}"
+    remove_stale_temporaries(out_dir, "export")  # versions a killed export left half-written
+    temp_dir = temporary_name(out_dir / "export")
     try:
         tf.saved_model.save(module, str(temp_dir), signatures={SIGNATURE_KEY: concrete})
         ops = graph_op_types(temp_dir)
