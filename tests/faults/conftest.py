@@ -107,6 +107,23 @@ def wait_for(predicate, process, timeout=120, what="the condition"):
     pytest.fail(f"timed out waiting for {what}")
 
 
+def signal_when(processes, predicates, signals, timeout=120):
+    """Sends `signals[name]` to `processes[name]` as soon as `predicates[name]()` holds, all polled together."""
+    waiting = dict(processes)
+    deadline = time.monotonic() + timeout
+    while waiting and time.monotonic() < deadline:
+        for name, process in list(waiting.items()):
+            if predicates[name]():
+                process.send_signal(signals[name])
+                del waiting[name]
+            elif process.poll() is not None:
+                out, err = process.communicate()
+                pytest.fail(f"{name}: the process ended (exit {process.returncode}) before the signal:\n{out}\n{err}")
+        time.sleep(0.005)
+    if waiting:
+        pytest.fail(f"timed out waiting to signal {sorted(waiting)}")
+
+
 def finish(process, timeout=120):
     out, err = process.communicate(timeout=timeout)
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
@@ -175,3 +192,10 @@ def big_csv(tmp_path_factory):
 def cli():
     """The helpers above (`run`, `start`, `wait_for`, `assert_one_line_error`, ...)."""
     return sys.modules[__name__]
+
+
+def dead_pid():
+    """The id of a process that has ended (for temporaries 'left by a killed run')."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
