@@ -71,7 +71,7 @@ def import_tensorflow():
         import tensorflow as tf
 
         return tf
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     with _filtered_stderr():
         import tensorflow as tf
 
