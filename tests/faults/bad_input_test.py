@@ -68,7 +68,6 @@ def test_a_bad_setting_is_one_line_naming_the_field(tmp_path, cli, monkeypatch, 
     assert not (tmp_path / "run").exists()
 
 
-@pytest.mark.xfail(strict=True, reason=PHASE_2)
 def test_export_under_a_file_is_one_line_naming_the_path(trained, tmp_path):
     (tmp_path / "afile").write_text("not a directory")
     result = _invoke("export", trained[0], "--out", tmp_path / "afile" / "sub")

@@ -1,7 +1,5 @@
 """A full disk (RLIMIT_FSIZE) during score and export: one line, exit 1, nothing half-written."""
 
-import pytest
-
 LIMIT = 32 * 1024  # bytes: the scored CSV and the SavedModel are larger
 
 
@@ -22,10 +20,9 @@ def test_score_into_a_full_disk_stops_with_one_line(tmp_path, cli, trained):
     assert sorted(p.name for p in work.iterdir()) == []  # no output, no temporary
 
 
-@pytest.mark.xfail(strict=True, reason="phase 2: export maps TensorFlow's write errors (issue 9, defect 5)")
 def test_export_into_a_full_disk_stops_with_one_line(tmp_path, cli, trained):
     work = tmp_path / "work"
     work.mkdir()
     result = cli.run(["export", trained[0], "--out", "serving"], cwd=work, preexec_fn=cli.file_size_limit(LIMIT))
-    cli.assert_one_line_error(result, 1, "Error: cannot write", "serving")
+    cli.assert_one_line_error(result, 1, "Error: cannot write the export under serving: File too large")
     assert [p.name for p in (work / "serving").iterdir()] == []
