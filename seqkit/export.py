@@ -32,6 +32,7 @@ from seqkit import __version__
 from seqkit.errors import RunDirError
 from seqkit.errors import SeqkitError
 from seqkit.run_dir import remove_stale_temporaries
+from seqkit.run_dir import stop_requested
 from seqkit.run_dir import temporary_name
 
 SIGNATURE_KEY = "serving_default"
@@ -130,6 +131,8 @@ def _publish(temp_dir, out_dir):
     # for the same number end with one of them taking the next number.
     for _ in range(100):
         version_dir = out_dir / str(next_version(out_dir))
+        if stop_requested():
+            raise KeyboardInterrupt  # the user stopped seqkit: publish nothing
         try:
             os.rename(temp_dir, version_dir)
             return version_dir

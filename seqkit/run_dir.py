@@ -277,6 +277,34 @@ def remove_stale_temporaries(directory, name=None):
     return removed
 
 
+# Set when the user asked the process to stop (SIGINT, SIGTERM; see
+# `seqkit.cli.common`): from then on no output is renamed into place, even if
+# a library swallowed the KeyboardInterrupt the signal raised.
+_stop_requests = []
+
+
+def request_stop(signum):
+    """Records that the process was asked to stop; `publish` refuses from then on."""
+    _stop_requests.append(signum)
+
+
+def stop_requested():
+    """The signal numbers `request_stop` recorded (empty when none)."""
+    return list(_stop_requests)
+
+
+def publish(temporary, path):
+    """Renames a finished `temporary` onto `path` (`os.replace`), unless a stop was requested.
+
+    Raises:
+        KeyboardInterrupt: a stop was requested (`request_stop`); the
+            temporary is left for the caller's clean-up.
+    """
+    if _stop_requests:
+        raise KeyboardInterrupt
+    os.replace(temporary, path)
+
+
 @contextlib.contextmanager
 def atomic_path(path):
     """Yields a temporary path beside `path`; renames it onto `path` on success.
@@ -294,7 +322,7 @@ def atomic_path(path):
     tmp = temporary_name(path)  # the writer creates it; some refuse to overwrite
     try:
         yield pathlib.Path(tmp)
-        os.replace(tmp, path)
+        publish(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -150,3 +150,15 @@ def test_atomic_write_leaves_the_old_file_on_error(tmp_path):
             raise RuntimeError("boom")
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_nothing_is_published_after_a_stop_request(tmp_path, monkeypatch):
+    monkeypatch.setattr(run_dir_lib, "_stop_requests", [])
+    target = _sentinel(tmp_path / "out.txt", "old")
+    run_dir_lib.request_stop(15)
+    assert run_dir_lib.stop_requested() == [15]
+    with pytest.raises(KeyboardInterrupt):
+        with run_dir_lib.atomic_write(target) as f:
+            f.write("new")  # finished, but the user asked to stop
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]

@@ -56,6 +56,13 @@ MUTATIONS = [
         "temporaries left by kill -9 are never removed",
     ),
     Mutation(
+        "published-after-a-stop-request", "seqkit/run_dir.py",
+        "    if _stop_requests:\n        raise KeyboardInterrupt\n    os.replace(temporary, path)",
+        "    os.replace(temporary, path)",
+        (f"{RUN_DIR}::test_nothing_is_published_after_a_stop_request",),
+        "an output is renamed into place after Ctrl-C when a library swallowed the interrupt",
+    ),
+    Mutation(
         "blank-label-check-removed", "seqkit/data/validate.py",
         "            if label.strip() in MISSING_VALUES:",
         "            if False:",

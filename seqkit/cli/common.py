@@ -7,6 +7,7 @@ import signal
 
 import click
 
+from seqkit import run_dir
 from seqkit.errors import ConfigError
 from seqkit.errors import DataError
 from seqkit.errors import RunDirError
@@ -96,6 +97,7 @@ def _signals_interrupt():
 
     def interrupt(signum, frame):
         received.append(signum)
+        run_dir.request_stop(signum)  # no output is published from now on
         raise KeyboardInterrupt
 
     previous = {}
