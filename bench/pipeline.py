@@ -169,21 +169,21 @@ def _bilstm(vocabulary_size, outputs, lstm_cls, bidirectional_cls, sequence_outp
 
 def _classification(tf, path, limit, steps, layers):
     """SST-2 through the classify task's own data path, as `seqkit fit` runs it."""
-    from seqkit import runner
     from seqkit.config import load_config
     from seqkit.tasks import get_task
+    from seqkit.training import make_optimizer
 
     print("\n[classification] SST-2 train, pipelines/sst2_bilstm.yaml")
     config = load_config([ROOT / "pipelines" / "sst2_bilstm.yaml"], data_overrides={"train": str(path)})
-    task = get_task(config.task)
+    task = get_task(config)
     t = time.perf_counter()
-    labels = task.validate_data(config, {"train": str(path)})
+    labels = task.validate_data({"train": str(path)})
     print(f"  validate_data: labels {labels} ({time.perf_counter() - t:.1f} s, up front, not timed below)")
-    train_rows, _ = task.split_training_data(config)
+    train_rows, _ = task.read_training_data()
     if limit is not None:
         train_rows = train_rows.take(limit)
     t = time.perf_counter()
-    preprocessing = task.prepare(config, train_rows, labels)
+    preprocessing = task.build_assets(train_rows, labels)
     tokenizer = preprocessing.tokenizer
     print(
         f"  tokenizer: {config.tokenizer.kind}, {tokenizer.vocabulary_size:,} ids "
@@ -192,7 +192,7 @@ def _classification(tf, path, limit, steps, layers):
     # The training batches of `seqkit fit`: read the file, drop the held-out
     # rows, shuffle, tokenize and sort windows of rows, pad, prefetch. Nothing
     # is cached: every epoch reads and tokenizes the file again.
-    ds = task.make_dataset(config, train_rows, preprocessing, training=True)
+    ds = task.make_dataset(train_rows, preprocessing, training=True).dataset
     count_tokens = lambda b: tf.math.count_nonzero(b[0])  # noqa: E731
     epochs = [_measure_pipeline(tf, ds, count_tokens) for _ in range(2)]
     for index, (examples, tokens, seconds) in enumerate(epochs, start=1):
@@ -203,8 +203,8 @@ def _classification(tf, path, limit, steps, layers):
     # BiLSTM that keeps only the last state (the translation consumer's
     # shape). The faster consumer is the stricter test of the pipeline.
     batches = list(ds.take(steps))
-    model = task.build_model(config, preprocessing)
-    model.compile(optimizer=runner._make_optimizer(config.train), **task.compile_args(config, preprocessing))
+    model = task.build_model(preprocessing)
+    model.compile(optimizer=make_optimizer(config.train), **task.compile_args(preprocessing))
     consumers = [("recipe model", _measure_training(model, batches))]
     sparse = [(x, tf.argmax(y, axis=-1)) for x, y in batches]
     used, light = _consumer(tokenizer.vocabulary_size, 2, layers, False, sparse)

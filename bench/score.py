@@ -112,12 +112,12 @@ def _start_scoring_window():
 def child_seqkit(args):
     import tensorflow  # noqa: F401  (imported before the clock starts, as in child_naive)
 
-    from seqkit.scoring import load_scorer
+    from seqkit import runner
     from seqkit.scoring import score_csv
 
     started = time.perf_counter()
-    scorer = load_scorer(args.source)
-    scorer.predict(["warm up the graph"], batch_size=1)
+    scorer = runner.scorer(args.source)
+    scorer.predict({scorer.spec.inputs[0].name: ["warm up the graph"]}, batch_size=1)
     loaded_rss = _current_rss_mb()
     load_seconds = time.perf_counter() - started
     startup_peak, window = _start_scoring_window()
@@ -145,7 +145,7 @@ def child_naive(args):
     started = time.perf_counter()
     run = runner.load_run(args.source)
     max_length = run.config.tokenizer.max_length
-    text_column = run.task.input_columns(run.config)[0]
+    text_column = run.task.serving_spec(run.assets).columns[0]
     run.model.predict(np.zeros((1, 4), np.int32), verbose=0)
     loaded_rss = _current_rss_mb()
     load_seconds = time.perf_counter() - started
@@ -158,13 +158,13 @@ def child_naive(args):
     # Row batches as large as seqkit's chunks: each model.predict call costs a
     # fixed setup, so small row batches would make the naive approach look worse.
     for start in range(0, len(texts), args.chunk_size):
-        ids = run.tokenizer.tokenize(tf.constant(texts[start : start + args.chunk_size]))
+        ids = run.assets.tokenizer.tokenize(tf.constant(texts[start : start + args.chunk_size]))
         # A fixed width, so model.predict does not retrace for every batch.
         dense = ids[:, :max_length].to_tensor(default_value=0, shape=[None, max_length])
         pieces.append(run.model.predict(dense, batch_size=args.batch_size, verbose=0))
     probabilities = np.concatenate(pieces)
-    frame["predicted_label"] = np.asarray(run.labels, dtype=object)[probabilities.argmax(axis=-1)]
-    for index, name in enumerate(run.labels):
+    frame["predicted_label"] = np.asarray(run.assets.labels, dtype=object)[probabilities.argmax(axis=-1)]
+    for index, name in enumerate(run.assets.labels):
         frame[f"prob_{name}"] = probabilities[:, index]
     frame.to_csv(args.output, index=False, float_format="%.6f")
     return {

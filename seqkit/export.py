@@ -8,13 +8,15 @@ serving/sentiment/
   2/  ...
 ```
 
-Each version holds one `serving_default` signature that takes a batch of raw
-strings (`text`, `tf.string [N]`) and returns `label` (`tf.string [N]`),
-`probabilities` (`tf.float32 [N, C]`) and `class_names` (`tf.string [N, C]`).
-Tokenization runs inside the graph, so serving needs no Python.
+Each version holds one `serving_default` signature: the task's serving
+module's `serve` function, whose inputs and outputs the task's serving spec
+(`seqkit.serving.ServingSpec`) describes. Preprocessing (tokenization, ...)
+runs inside the graph, so serving needs no Python.
 
 `assets.extra/seqkit.json` tells `seqkit score` how to use the export without
-the run directory: the task, its input columns, the labels, the resolved
+the run directory: the task, its serving spec ("serving": inputs with their
+CSV columns and how they are read, outputs with how they become columns),
+what the task adds (`Task.export_metadata`, e.g. class names), the resolved
 config, the seqkit and TensorFlow versions and the op types the graph needs.
 TF Serving ignores `assets.extra/`.
 """
@@ -44,21 +46,22 @@ def export_run(run, out_dir):
     """Exports a trained run as the next SavedModel version under `out_dir`.
 
     Args:
-        run: a `seqkit.runner.Run` (`config`, `task`, `labels`, ...). Its task's
-            `serving_module(run)` provides the `serve` function.
+        run: a `seqkit.run.Run` (`config`, `task`, `assets`, ...). Its task's
+            `serving_module(run)` provides the `serve` function and
+            `serving_spec(assets)` / `export_metadata(assets)` the metadata.
         out_dir: str or path-like. The model's directory; created if needed.
 
     Returns:
         `pathlib.Path` of the version directory written, `<out_dir>/<N>/`.
     """
     module = run.task.serving_module(run)
-    metadata = {
+    metadata = dict(run.task.export_metadata(run.assets))
+    metadata.update({
         "task": _task_name(run),
-        "input_columns": list(run.task.input_columns(run.config)),
-        "labels": [str(label) for label in run.labels],
+        "serving": run.task.serving_spec(run.assets).to_dict(),
         "config": _config_to_dict(run.config),
         "run_dir": None if getattr(run, "path", None) is None else str(run.path),
-    }
+    })
     return save_serving_module(module, out_dir, metadata=metadata)
 
 
@@ -70,8 +73,8 @@ def save_serving_module(module, out_dir, metadata=None):
     version that TF Serving or `seqkit score` would pick up.
 
     Args:
-        module: `tf.Module` whose `serve` attribute is a `tf.function` with the
-            input signature `[tf.TensorSpec([None], tf.string, name="text")]`.
+        module: `tf.Module` whose `serve` attribute is a `tf.function` with an
+            input signature (one named `tf.TensorSpec` per serving input).
         out_dir: str or path-like. The model's directory; created if needed.
         metadata: dict or None. Extra keys for `assets.extra/seqkit.json`.
 

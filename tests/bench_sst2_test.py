@@ -110,7 +110,7 @@ def test_fit_recipe_refuses_dev_as_validation(sst2, tmp_path, monkeypatch):
 
     def with_dev_as_validation(*args, **kwargs):
         loaded = real(*args, **kwargs)
-        return dataclasses.replace(loaded, data=dataclasses.replace(loaded.data, validation=str(dev)))
+        return loaded.replace_section("data", dataclasses.replace(loaded.data, validation=str(dev)))
 
     monkeypatch.setattr(config_lib, "load_config", with_dev_as_validation)
     with pytest.raises(ValueError, match="dev would pick"):

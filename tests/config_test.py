@@ -15,8 +15,7 @@ data:
   train: data/train.csv
   text_column: text
 model:
-  encoder: lstm
-  units: 16
+  encoder: {kind: lstm, units: 16}
 train:
   epochs: 3
   learning_rate: 0.01
@@ -41,8 +40,9 @@ def test_defaults_fill_unset_keys(base):
     config = load_config([base])
     assert config.task == "classify"
     assert config.name == "base"
-    assert config.model.encoder == "lstm"
-    assert config.model.units == 16
+    assert config.model.encoder.kind == "lstm"
+    assert config.model.encoder.units == 16
+    assert config.model.encoder.num_layers == 1  # the kind's default
     assert config.model.pooling == "last"  # the task's default
     assert config.tokenizer.kind == "word"
     assert config.train.epochs == 3
@@ -50,10 +50,10 @@ def test_defaults_fill_unset_keys(base):
 
 
 def test_later_file_overrides_earlier_key_by_key(base, tmp_path):
-    second = write(tmp_path, "second.yaml", "model:\n  units: 32\ntrain:\n  epochs: 7\n")
+    second = write(tmp_path, "second.yaml", "model:\n  encoder: {units: 32}\ntrain:\n  epochs: 7\n")
     config = load_config([base, second])
-    assert config.model.units == 32
-    assert config.model.encoder == "lstm"  # kept from the first file
+    assert config.model.encoder.units == 32
+    assert config.model.encoder.kind == "lstm"  # kept from the first file
     assert config.train.epochs == 7
     assert config.train.learning_rate == 0.01
 
@@ -61,12 +61,12 @@ def test_later_file_overrides_earlier_key_by_key(base, tmp_path):
 def test_set_overrides_parse_yaml_scalars(base):
     config = load_config(
         [base],
-        ["model.encoder=gru", "train.epochs=5", "model.norm_first=true",
+        ["model.encoder=transformer", "train.epochs=5", "model.encoder.norm_first=true",
          "train.clipnorm=null", "train.learning_rate=1e-4", "name=other"],
     )
-    assert config.model.encoder == "gru"
+    assert config.model.encoder.kind == "transformer"
     assert config.train.epochs == 5
-    assert config.model.norm_first is True
+    assert config.model.encoder.norm_first is True
     assert config.train.clipnorm is None
     assert config.train.learning_rate == pytest.approx(1e-4)
     assert config.name == "other"
@@ -112,7 +112,12 @@ def test_unknown_key_lists_valid_keys(base):
         load_config([base], ["model.unitz=3"])
     message = str(info.value)
     assert "model.unitz" in message
-    assert "units" in message and "encoder" in message and "pooling" in message
+    assert "embedding_dim" in message and "encoder" in message and "pooling" in message
+    with pytest.raises(ConfigError) as info:
+        load_config([base], ["model.encoder.unitz=3"])
+    message = str(info.value)
+    assert "model.encoder.unitz" in message
+    assert "units, num_layers, recurrent_dropout" in message
 
 
 def test_unknown_top_level_key_lists_sections(base, tmp_path):
@@ -125,7 +130,7 @@ def test_unknown_encoder_lists_the_task_encoders(base):
     with pytest.raises(ConfigError) as info:
         load_config([base], ["model.encoder=cnn"])
     message = str(info.value)
-    assert "'cnn'" in message
+    assert "unknown model.encoder.kind 'cnn'" in message
     for name in ENCODERS:
         assert name in message
 
@@ -171,7 +176,7 @@ def test_non_mapping_yaml_is_an_error(tmp_path):
 def test_wrong_type_names_key_and_value(base):
     with pytest.raises(ConfigError, match=r"train.epochs must be int. Received: epochs='many'"):
         load_config([base], ["train.epochs=many"])
-    with pytest.raises(ConfigError, match=r"model.units must be int"):
+    with pytest.raises(ConfigError, match=r"model.encoder.units must be int"):
         load_config([base], ["model.units=1.5"])
 
 
@@ -183,7 +188,7 @@ def test_out_of_range_values_are_errors(base):
 
 
 def test_transformer_heads_must_divide_embedding(base):
-    with pytest.raises(ConfigError, match="divisible by model.num_heads"):
+    with pytest.raises(ConfigError, match="divisible by model.encoder.num_heads"):
         load_config([base], ["model.encoder=transformer", "model.embedding_dim=30", "model.num_heads=4"])
 
 
@@ -200,7 +205,7 @@ def test_unknown_data_split(base):
 def test_config_is_frozen(base):
     config = load_config([base])
     with pytest.raises(Exception):
-        config.model.units = 3
+        config.model.encoder.units = 3
 
 
 def test_shipped_sentiment_pipeline_loads():
@@ -257,3 +262,49 @@ def test_validation_min_words_needs_a_held_out_split(base, tmp_path):
         load_config([base], ["data.validation_min_words=5", "data.validation_split=0"])
     with pytest.raises(ConfigError, match=r"validation_min_words works on the rows held out"):
         load_config([base], ["data.validation_min_words=5"], {"validation": str(tmp_path / "v.csv")})
+
+
+FLAT = """\
+task: classify
+model:
+  embedding_dim: 16
+  encoder: transformer
+  num_layers: 2
+  num_heads: 2
+  intermediate_dim: 8
+  units: 99
+  pooling: mean
+  dropout: 0.3
+"""
+
+
+def test_the_flat_model_spelling_of_older_recipes_is_translated(tmp_path):
+    flat = load_config([write(tmp_path, "flat.yaml", FLAT)])
+    nested = load_config([write(tmp_path, "flat.yaml", FLAT.replace(
+        "  encoder: transformer\n  num_layers: 2\n  num_heads: 2\n  intermediate_dim: 8\n  units: 99\n",
+        "  encoder: {kind: transformer, num_layers: 2, num_heads: 2, intermediate_dim: 8, dropout: 0.3}\n",
+    ))])
+    assert flat == nested
+    encoder = flat.model.encoder
+    # units belonged to the recurrent encoders and was ignored; the blocks took model.dropout.
+    assert (encoder.kind, encoder.num_layers, encoder.num_heads, encoder.dropout) == ("transformer", 2, 2, 0.3)
+    assert flat.to_dict()["model"]["encoder"]["intermediate_dim"] == 8
+
+
+def test_a_flat_set_override_reaches_a_nested_encoder(base):
+    assert load_config([base], ["model.units=7"]).model.encoder.units == 7
+
+
+def test_monitor_must_be_a_metric_the_task_reports(base):
+    assert load_config([base], ["train.monitor=val_accuracy"]).train.monitor == "val_accuracy"
+    with pytest.raises(ConfigError, match=r"unknown train.monitor 'val_bogus'.*loss, accuracy, val_loss"):
+        load_config([base], ["train.monitor=val_bogus"])
+
+
+def test_importing_the_config_package_imports_no_task():
+    import subprocess
+    import sys
+
+    code = "import sys, seqkit.config; print(sorted(m for m in sys.modules if m.startswith('seqkit.tasks')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

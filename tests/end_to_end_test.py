@@ -65,7 +65,7 @@ def test_fit_evaluate_export_fresh_process_score(tmp_path):
     assert export.list_versions(serving) == [1, 2]
     meta = export.read_metadata(serving / "2")
     assert meta["task"] == "classify"
-    assert meta["input_columns"] == ["sentence"]
+    assert [i["column"] for i in meta["serving"]["inputs"]] == ["sentence"]
 
     # The in-memory model on the same token ids.
     with open(TEST_DATA, newline="", encoding="utf-8") as file:
@@ -74,14 +74,14 @@ def test_fit_evaluate_export_fresh_process_score(tmp_path):
     texts = [row["sentence"] for row in examples]
     run = runner.load_run(run_dir)
     max_length = run.config.tokenizer.max_length
-    ids = run.tokenizer.tokenize(tf.constant(texts))[:, :max_length]
+    ids = run.assets.tokenizer.tokenize(tf.constant(texts))[:, :max_length]
     expected = np.asarray(run.model(ids.to_tensor(default_value=0), training=False))
 
     # A fresh interpreter importing only tensorflow (+ tensorflow_text if needed).
     served = _fresh_process()(serving / "2", texts[:50])
     got = np.asarray(served["probabilities"], dtype=np.float32)
     np.testing.assert_allclose(got, expected[:50], rtol=0, atol=1e-5)
-    assert served["class_names"][0] == run.labels
+    assert served["class_names"][0] == run.assets.labels
 
     # score a CSV from the export and from the run directory.
     scored_input = tmp_path / "reviews.csv"
@@ -97,12 +97,12 @@ def test_fit_evaluate_export_fresh_process_score(tmp_path):
     with open(tmp_path / "scored_run.csv", newline="", encoding="utf-8") as file:
         scored_run = list(csv.reader(file))
     assert scored[0] == ["review_id", "sentence", "label", "predicted_label"] + [
-        f"prob_{name}" for name in run.labels
+        f"prob_{name}" for name in run.assets.labels
     ]
     assert len(scored) == SCORED_ROWS + 1
     assert [r[:3] for r in scored[1:]] == [[str(i), row["sentence"], row["label"]] for i, row in enumerate(examples)]
     predicted = [r[3] for r in scored[1:]]
-    assert predicted == [run.labels[i] for i in expected.argmax(axis=-1)]
+    assert predicted == [run.assets.labels[i] for i in expected.argmax(axis=-1)]
     assert predicted == [r[3] for r in scored_run[1:]]
     probabilities = np.asarray([[float(v) for v in r[4:]] for r in scored[1:]])
     np.testing.assert_allclose(probabilities, expected, atol=2e-6)

@@ -29,6 +29,10 @@ def make_standin_run(seed=0, labels=LABELS):
     import keras
     import tensorflow as tf
 
+    from seqkit.serving import ServingInput
+    from seqkit.serving import ServingOutput
+    from seqkit.serving import ServingSpec
+
     keras.utils.set_random_seed(seed)
     model = keras.Sequential(
         [
@@ -71,8 +75,18 @@ def make_standin_run(seed=0, labels=LABELS):
     class StandInTask:
         name = "standin"
 
-        def input_columns(self, config):
-            return [config["text_column"]]
+        def serving_spec(self, assets):
+            return ServingSpec(
+                inputs=(ServingInput("text", column="review"),),
+                outputs=(
+                    ServingOutput("label", kind="text", column="predicted_label"),
+                    ServingOutput("probabilities", kind="scores", column="prob_{name}", names="class_names"),
+                    ServingOutput("class_names", kind="names"),
+                ),
+            )
+
+        def export_metadata(self, assets):
+            return {"labels": list(assets.labels)}
 
         def serving_module(self, run):
             return StandInServing()
@@ -82,7 +96,7 @@ def make_standin_run(seed=0, labels=LABELS):
         config={"task": "standin", "text_column": "review"},
         task=StandInTask(),
         model=model,
-        labels=list(labels),
+        assets=types.SimpleNamespace(labels=list(labels)),
         tokenize=lambda texts: StandInServing().tokenize(tf.constant(texts)).numpy(),
     )
 
@@ -103,7 +117,11 @@ def test_export_writes_numbered_versions_and_metadata(tmp_path):
 
     meta = export.read_metadata(first)
     assert meta["task"] == "standin"
-    assert meta["input_columns"] == ["review"]
+    assert meta["serving"]["inputs"] == [
+        {"name": "text", "dtype": "string", "shape": [None], "column": "review", "read": "text"}
+    ]
+    assert [o["name"] for o in meta["serving"]["outputs"]] == ["label", "probabilities", "class_names"]
+    assert meta["serving"]["group_by"] is None
     assert meta["labels"] == LABELS
     assert meta["config"] == {"task": "standin", "text_column": "review"}
     assert meta["signature"]["inputs"] == {"text": {"dtype": "string", "shape": [None]}}

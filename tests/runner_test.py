@@ -69,7 +69,7 @@ def test_fit_writes_the_run_directory(trained):
 @pytest.mark.large
 def test_load_run_gives_the_same_predictions(trained):
     loaded = runner.load_run(trained.run.path)
-    assert loaded.labels == ["neg", "pos"]
+    assert loaded.assets.labels == ["neg", "pos"]
     assert loaded.config == trained.run.config
     ids = np.array([[5, 6, 7, 0, 0, 0]], dtype="int32")
     np.testing.assert_allclose(loaded.model(ids), trained.run.model(ids), atol=1e-6)
@@ -235,3 +235,28 @@ def test_weight_average_is_validated_checkpointed_and_saved(tmp_path):
     for weight, expected in zip(model.trainable_weights, seen.at_end[best]):
         np.testing.assert_allclose(weight.numpy(), expected, atol=1e-6)
     assert result.metrics["validation"]["loss"] == pytest.approx(result.history["val_loss"][best], abs=1e-4)
+
+
+@pytest.mark.large
+def test_a_run_directory_written_with_the_flat_model_spelling_loads(trained, tmp_path):
+    # Runs made before the nested model section (seqkit < app-layer-v1) hold a
+    # flat `model:` in config.yaml; they load into the same config and predict the same.
+    import shutil
+
+    import yaml
+
+    old = tmp_path / "old_run"
+    shutil.copytree(trained.run.path, old)
+    saved = yaml.safe_load((old / "config.yaml").read_text())
+    encoder = saved["model"].pop("encoder")
+    saved["model"].update({
+        "encoder": encoder["kind"], "units": encoder["units"], "num_layers": encoder["num_layers"],
+        "recurrent_dropout": encoder["recurrent_dropout"], "num_heads": 4, "intermediate_dim": 128,
+        "positional": "learned", "norm_first": False, "attention_window": None,
+    })
+    (old / "config.yaml").write_text(yaml.safe_dump(saved, sort_keys=False))
+    loaded = runner.load_run(old)
+    assert loaded.config.model == trained.run.config.model
+    a = runner.predict(loaded, ["the film was dull", "the film was good"])
+    b = trained.run.task.predict(trained.run, ["the film was dull", "the film was good"])
+    assert [r["probabilities"] for r in a] == pytest.approx([r["probabilities"] for r in b], abs=1e-6)

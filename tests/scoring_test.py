@@ -82,11 +82,12 @@ def test_scores_every_row_and_keeps_input_columns(standin, exported, tmp_path):
 
 
 def test_run_object_and_saved_model_give_the_same_output(standin, exported, tmp_path):
+    from seqkit import runner
     from seqkit.scoring import score_csv
 
     source = write_csv(tmp_path / "in.csv", [(1, "good fun film", 5), (2, "awful", 1)])
     score_csv(exported / "1", source, tmp_path / "a.csv")
-    score_csv(standin, source, tmp_path / "b.csv")
+    runner.score(standin, source, tmp_path / "b.csv")
     assert read_csv(tmp_path / "a.csv") == read_csv(tmp_path / "b.csv")
 
 
@@ -193,6 +194,9 @@ def test_bad_arguments_and_sources(exported, tmp_path):
         score_csv(exported, source, source)
     with pytest.raises(RunDirError, match="does not exist"):
         score_csv(tmp_path / "missing", source, tmp_path / "o.csv")
+    (tmp_path / "a_run").mkdir()
+    with pytest.raises(RunDirError, match="is not an export; score a run directory with seqkit.runner.score"):
+        score_csv(tmp_path / "a_run", source, tmp_path / "o.csv")
     (tmp_path / "empty.csv").write_text("")
     with pytest.raises(DataError, match="empty"):
         score_csv(exported, tmp_path / "empty.csv", tmp_path / "o.csv")

@@ -1,4 +1,4 @@
-"""`seqkit evaluate`: metrics of a trained run on a labelled file."""
+"""`seqkit evaluate`: metrics of a trained run on a data file."""
 
 import click
 
@@ -13,10 +13,10 @@ from seqkit.cli.common import parse_data_overrides
                    "Defaults to the config's test file (else its validation file).")
 @handle_errors
 def command(run_dir, data):
-    """Evaluate a trained run and print a metrics table.
+    """Evaluate a trained run and print its metrics.
 
     Writes the report into RUN_DIR/metrics.json under the split's name and
-    the confusion matrix into RUN_DIR/plots/confusion_<split>.png.
+    the task's plots (classify: RUN_DIR/plots/confusion_<split>.png).
 
     \b
     Examples:
@@ -30,9 +30,9 @@ def command(run_dir, data):
         raise ConfigError(f"evaluate takes one --data SPLIT=PATH. Received: {', '.join(overrides)}")
     split, path = next(iter(overrides.items())) if overrides else ("test", None)
 
-    from seqkit import metrics
     from seqkit import runner
 
-    report = runner.evaluate(run_dir, data=path, split=split)
+    run = runner.load_run(run_dir)
+    report = runner.evaluate(run, data=path, split=split)
     click.echo(f"{split}: {report.get('path', '')}")
-    click.echo(metrics.format_report(report))
+    click.echo(run.task.format_report(report))

@@ -28,7 +28,7 @@ def command(configs, overrides, data, run_dir, resume, overwrite):
 
     CONFIG is one or more pipeline YAML files; later files and --set override
     earlier ones. The run directory receives the resolved config, the
-    tokenizer and labels, checkpoints, history.csv, metrics.json, plots and
+    task's assets, checkpoints, history.csv, metrics.json, plots and
     the best model (model.keras).
 
     \b
@@ -71,14 +71,8 @@ def _summary(result, elapsed):
         f"{result.train_examples} examples, validated on {result.validation_examples}"
     )
     for split, report in result.metrics.items():
-        auc = report.get("roc_auc")
-        auc_text = f", ROC AUC {auc:.4f}" if auc is not None else ""
-        click.echo(
-            f"{split}: accuracy {report['accuracy']:.4f}, macro F1 {report['macro_f1']:.4f}"
-            f"{auc_text} ({report['examples']} examples)"
-        )
+        click.echo(f"{split}: {run.task.summarize(report)}")
     if result.probes:
         click.echo("probes:")
         for probe in result.probes:
-            p = probe["probabilities"][probe["label"]]
-            click.echo(f"  {probe['label']:>10} {p:.3f}  {probe['text']}")
+            click.echo(f"  {run.task.format_prediction(probe)}")

@@ -1,4 +1,4 @@
-"""`seqkit predict`: labels and probabilities for texts given on the command line."""
+"""`seqkit predict`: a trained run's predictions for inputs given on the command line."""
 
 import click
 
@@ -10,10 +10,10 @@ from seqkit.cli.common import handle_errors
 @click.argument("texts", nargs=-1, required=True, metavar="TEXT...")
 @handle_errors
 def command(run_dir, texts):
-    """Predict the label of each TEXT with a trained run.
+    """Predict each TEXT with a trained run, one line per text.
 
-    Prints one line per text: the label, its probability, then the
-    probability of every class.
+    The task formats the line (classify: the label, its probability, then
+    the probability of every class, tab-separated).
 
     \b
     Examples:
@@ -22,6 +22,6 @@ def command(run_dir, texts):
     """
     from seqkit import runner
 
-    for row in runner.predict(run_dir, list(texts)):
-        probabilities = "  ".join(f"{name}={p:.4f}" for name, p in row["probabilities"].items())
-        click.echo(f"{row['label']}\t{row['probabilities'][row['label']]:.4f}\t{probabilities}\t{row['text']}")
+    run = runner.load_run(run_dir)
+    for prediction in runner.predict(run, list(texts)):
+        click.echo(run.task.format_prediction(prediction))

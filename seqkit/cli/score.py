@@ -14,7 +14,8 @@ from seqkit.cli.common import handle_errors
 )
 @click.option(
     "--on-error", type=click.Choice(["fail", "skip"]), default="fail", show_default=True,
-    help="On a bad row, stop (fail) or write it to the reject file and go on (skip).",
+    help="On a bad row (wrong field count, invalid UTF-8, an empty input, a field longer than "
+         "131,072 characters), stop (fail) or write it to the reject file and go on (skip).",
 )
 @click.option(
     "--reject-file", "reject_path", type=click.Path(dir_okay=False, path_type=str), default=None,
@@ -30,10 +31,17 @@ from seqkit.cli.common import handle_errors
 )
 @click.option(
     "--text-column", default=None, metavar="NAME",
-    help="The column holding the text. Defaults to the column the model was trained on.",
+    help="The column holding the text, for a model with one input. Defaults to the column "
+         "the model was trained on.",
+)
+@click.option(
+    "--column", "columns", multiple=True, metavar="INPUT=COLUMN",
+    help="Read the serving input INPUT from CSV column COLUMN (seqkit.json lists the inputs). "
+         "Repeatable.",
 )
 @handle_errors
-def command(source, input_path, output_path, on_error, reject_path, batch_size, chunk_size, text_column):
+def command(source, input_path, output_path, on_error, reject_path, batch_size, chunk_size, text_column,
+            columns):
     """Score INPUT.csv with SOURCE: a run directory or a `seqkit export` directory.
 
     \b
@@ -64,6 +72,7 @@ def command(source, input_path, output_path, on_error, reject_path, batch_size, 
             chunk_size=chunk_size,
             progress=progress,
             text_column=text_column,
+            columns=_parse_columns(columns),
         )
     click.echo(
         f"Scored {result.rows} rows in {result.seconds:.1f}s "
@@ -72,3 +81,13 @@ def command(source, input_path, output_path, on_error, reject_path, batch_size, 
     )
     if result.reject_path is not None:
         click.echo(f"Rejected {result.rejected} rows -> {result.reject_path}")
+
+
+def _parse_columns(values):
+    result = {}
+    for value in values:
+        name, sep, column = value.partition("=")
+        if not sep or not name or not column:
+            raise click.BadParameter(f"expected INPUT=COLUMN. Received: {value!r}", param_hint="--column")
+        result[name.strip()] = column.strip()
+    return result

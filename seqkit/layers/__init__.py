@@ -25,6 +25,7 @@ from seqkit.layers.dot_attention import DotAttention
 from seqkit.layers.multi_head_attention import MultiHeadAttention
 from seqkit.layers.position_embedding import PositionEmbedding
 from seqkit.layers.scaled_dot_product_attention import scaled_dot_product_attention
+from seqkit.layers.sequence_pooling import SequencePooling
 from seqkit.layers.sinusoidal_position_encoding import SinusoidalPositionEncoding
 from seqkit.layers.token_and_position_embedding import TokenAndPositionEmbedding
 from seqkit.layers.token_dropout import TokenDropout

@@ -1,10 +1,11 @@
-"""Applications: one file per task type, and `registry.py`, the explicit catalog.
+"""Applications: one package per task type, and `registry.py`, the explicit catalog.
 
-A task knows how to turn a config into preprocessing (tokenizer, label list),
-datasets, a Keras model, metrics, a serving function and score columns; the
-runner (`seqkit.runner`) drives it.
+A task is bound to its config (`ClassifyTask(config)`) and turns it into
+assets (tokenizer, label list, ...), datasets, a Keras model, metrics, a
+serving module and its serving spec; the runner (`seqkit.runner`) drives it.
 """
 
+from seqkit.tasks.base import Batches
 from seqkit.tasks.base import Task
 from seqkit.tasks.classify import ClassifyTask
 from seqkit.tasks.registry import TASKS

@@ -1,129 +1,199 @@
-"""`Task`: what the runner needs from an application.
+"""`Task`: what the runner, the trainer, export and scoring need from an application.
 
 The runner (`seqkit.runner`) is the same for every application: it loads the
-config, prepares the run directory, builds the optimizer and callbacks, trains,
-saves and evaluates. Everything that depends on what goes in and what comes out
--- text or images, a label or a sequence or a number -- belongs to a task:
+config, prepares the run directory, trains with `seqkit.training.Trainer`,
+saves and evaluates. Everything that depends on what goes in and what comes
+out -- text or images, a label or a sequence or a number -- belongs to a task,
+bound to its config: `task = ClassifyTask(config)` reads `self.config`.
 
-=======================  ===============================================
-`sections`               the config sections and their defaults
-                         (dataclasses beside the task)
-`check_config`           cross-field checks of a resolved config
-`validate_data`          up-front checks of every data file (DataError)
-`prepare`                build the preprocessing state (tokenizer,
-                         label names, normalisation statistics, ...)
-                         from the training data
-`save_assets` /          write / read that state under `assets/`
-`load_assets`
-`make_dataset`           a split as a batched `tf.data.Dataset`
-`build_model`            the Keras model (from seqkit's layers)
-`compile_args`           loss and Keras metrics for `model.compile`
-`evaluate`               metrics of a run on a labelled file (+ plots)
-`predict`                predictions for raw Python inputs
-`serving_module`         a `tf.Module` whose `serve` runs raw input to
-                         outputs in-graph (SavedModel export)
-`input_columns` /        the CSV columns scoring reads and the columns it
-`format_predictions`     appends
-=======================  ===============================================
-
-A classification task implements all of it over text; a captioning task would
-read image bytes in `serving_module`; a forecasting task would carry
-normalisation statistics instead of a tokenizer and report regression metrics.
+Subclasses set `name` and `sections` and implement the methods below that
+raise `NotImplementedError` (docs/DESIGN.md lists the contract with its
+signatures). The runner and the CLI never name a field of a task's outputs
+or metrics: they call `summarize`, `format_prediction`, `monitor_modes`,
+`export_metadata` and `serving_spec`.
 """
 
 import dataclasses
+import math
 from typing import Any, ClassVar
+
+from seqkit.errors import ConfigError
 
 
 @dataclasses.dataclass
-class Preprocessing:
-    """The state a task learns from the training data before the model.
+class Batches:
+    """What `Task.make_dataset` returns.
 
     Attributes:
-        tokenizer: a `seqkit.tokenizers.Tokenizer` or None.
-        labels: list of str (class names, sorted) or None.
-        extra: dict of anything else a task needs (statistics, ...).
+        dataset: a batched `tf.data.Dataset` of (inputs, targets).
+        steps: int, batches per epoch, or None when it cannot be known ahead
+            (the runner then leaves the cardinality unknown).
+        examples: int or None, the examples the batches hold (for reports).
     """
 
-    tokenizer: Any = None
-    labels: list | None = None
-    extra: dict = dataclasses.field(default_factory=dict)
+    dataset: Any
+    steps: int | None = None
+    examples: int | None = None
+
+
+def steps_for(examples, batch_size):
+    """Batches of `batch_size` that `examples` rows make (the last one partial)."""
+    return math.ceil(examples / batch_size)
 
 
 class Task:
-    """Base class of seqkit's applications. Subclasses set `name` and `sections`."""
+    """Base class of seqkit's applications, bound to a resolved config.
+
+    Class attributes:
+        name: the registered name (`task:` in a recipe).
+        sections: {section name: dataclass}, in file order. `data`, `train`
+            and `export` are expected (`seqkit.config.TrainConfig` /
+            `ExportConfig` or subclasses); any other key is the task's own.
+    """
 
     name: ClassVar[str] = ""
-    # {"data": DataConfig, "tokenizer": ..., "model": ..., "train": ..., "export": ...}
     sections: ClassVar[dict] = {}
+
+    def __init__(self, config):
+        self.config = config
+
+    # ---- config
 
     @classmethod
     def check_config(cls, config):
-        """Cross-field checks of a resolved config; raises ConfigError."""
+        """Cross-field checks of a resolved config; raises ConfigError.
 
-    def validate_data(self, config, splits, labels=None):
-        """Checks the files of `splits` (split name -> path) before training.
+        The base checks `train.monitor` against `monitor_modes()`; subclasses
+        call `super().check_config(config)`.
+        """
+        valid = cls.monitor_names()
+        monitor = config.train.monitor
+        if monitor not in valid:
+            raise ConfigError(
+                f"unknown train.monitor {monitor!r} for task '{cls.name}'. "
+                f"Valid choices: {', '.join(valid)}"
+            )
 
-        Raises DataError naming file, line and column. `labels` (when known,
-        e.g. from a trained run) are the only labels allowed.
+    @classmethod
+    def monitor_modes(cls):
+        """{metric name: "min" or "max"} of every metric training reports (no `val_` prefix)."""
+        return {"loss": "min"}
+
+    @classmethod
+    def monitor_names(cls):
+        """Every valid `train.monitor`: each metric and its `val_` form."""
+        names = list(cls.monitor_modes())
+        return tuple(names + [f"val_{name}" for name in names])
+
+    @classmethod
+    def monitor_mode(cls, monitor):
+        """"min" or "max" for a monitor name (with or without `val_`)."""
+        key = monitor[len("val_"):] if monitor.startswith("val_") else monitor
+        return cls.monitor_modes()[key]
+
+    @classmethod
+    def contract_recipe(cls, directory):
+        """A tiny recipe for tests/tasks/task_contract_test.py.
+
+        Writes whatever data files it needs under `directory` and returns
+        `(recipe_yaml_text, score_rows)`: a recipe that trains in seconds, and
+        a list of dicts (CSV rows with the serving spec's columns) to score.
         """
         raise NotImplementedError
 
-    def data_splits(self, config):
+    # ---- data
+
+    def data_files(self):
         """{split name: path} of the data files the config names."""
         raise NotImplementedError
 
-    def prepare(self, config, train_dataset, labels):
-        """Builds a `Preprocessing` from the training examples (and the labels
-        `validate_data` found)."""
+    def validate_data(self, splits, assets=None):
+        """Checks the files of `splits` (split name -> path) up front.
+
+        Raises DataError naming file, line and column. With `assets` (a
+        trained run's) the data must fit them (e.g. no unseen label).
+        Returns what `build_assets` needs from the whole training file (e.g.
+        the label set), or None.
+        """
         raise NotImplementedError
 
-    def save_assets(self, preprocessing, assets_dir):
+    def read_training_data(self):
+        """(train, validation or None): unbatched datasets of examples."""
         raise NotImplementedError
 
-    def load_assets(self, config, assets_dir):
-        """Reads back what `save_assets` wrote; returns a `Preprocessing`."""
+    def read_file(self, path):
+        """A data file as an unbatched dataset of examples."""
         raise NotImplementedError
 
-    def read_split(self, config, path):
-        """Reads a data file into an unbatched dataset of examples."""
+    def test_file(self):
+        """The path `fit` evaluates on at the end, or None."""
+        return None
+
+    def probes(self):
+        """Raw inputs `fit` predicts at the end, as a quick look (a list)."""
+        return []
+
+    # ---- assets: whatever the task learns from data before the model
+
+    def build_assets(self, train_examples, data_summary):
+        """Builds the assets (tokenizers, class names, statistics...) from the training data."""
         raise NotImplementedError
 
-    def split_training_data(self, config):
-        """Returns (train, validation or None) unbatched datasets."""
+    def save_assets(self, assets, directory):
         raise NotImplementedError
 
-    def make_dataset(self, config, examples, preprocessing, training):
-        """Turns unbatched examples into batched (inputs, targets)."""
+    def load_assets(self, directory):
+        """Reads back what `save_assets` wrote; RunDirError when it cannot."""
         raise NotImplementedError
 
-    def build_model(self, config, preprocessing):
+    def make_dataset(self, examples, assets, training):
+        """Unbatched examples -> `Batches` (dataset of (inputs, targets), steps or None)."""
         raise NotImplementedError
 
-    def compile_args(self, config, preprocessing):
-        """Returns dict(loss=..., metrics=[...]) for `model.compile`."""
+    # ---- model
+
+    def build_model(self, assets):
+        """The Keras model (built from `seqkit.models` / `seqkit.layers`)."""
         raise NotImplementedError
 
-    def evaluate(self, run, path, plots_dir=None, title=None):
-        """Returns a JSON-able dict of metrics of `run` on the labelled file `path`."""
+    def compile_args(self, assets):
+        """dict(loss=..., metrics=[...]) for `model.compile` (no optimizer)."""
         raise NotImplementedError
 
-    def evaluate_dataset(self, run, dataset, plots_dir=None, title="validation"):
-        """Like `evaluate`, over a dataset from `make_dataset`."""
+    # ---- evaluation and prediction
+
+    def evaluate(self, run, batches, plots_dir=None, title="validation"):
+        """A JSON-able dict of metrics of `run` over `Batches` (+ plots in `plots_dir`)."""
         raise NotImplementedError
+
+    def summarize(self, report):
+        """One line summing up a metrics report (`fit` prints one per split)."""
+        raise NotImplementedError
+
+    def format_report(self, report):
+        """The report as text for `seqkit evaluate` (defaults to `summarize`)."""
+        return self.summarize(report)
 
     def predict(self, run, inputs):
-        """Returns a list of dicts, one per raw input."""
+        """A list of JSON-able dicts, one per raw input."""
+        raise NotImplementedError
+
+    def format_prediction(self, prediction):
+        """One line of text for one element of `predict`'s list."""
+        raise NotImplementedError
+
+    # ---- serving
+
+    def serving_spec(self, assets):
+        """The `seqkit.serving.ServingSpec` of `serving_module`."""
         raise NotImplementedError
 
     def serving_module(self, run):
-        """Returns a `tf.Module` with a `serve` tf.function from raw input to outputs."""
+        """A `tf.Module` whose `serve` tf.function takes the spec's inputs as keyword
+        arguments (raw values, preprocessing in-graph) and returns a dict of the spec's
+        outputs."""
         raise NotImplementedError
 
-    def input_columns(self, config):
-        """The CSV columns `seqkit score` feeds to the serving function."""
-        raise NotImplementedError
-
-    def format_predictions(self, outputs, class_names=None):
-        """Turns serving outputs (dict of NumPy arrays) into CSV columns to append."""
-        raise NotImplementedError
+    def export_metadata(self, assets):
+        """Extra JSON-able keys for the export's seqkit.json (e.g. class names)."""
+        return {}

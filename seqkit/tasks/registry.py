@@ -1,4 +1,9 @@
-"""The task catalog: an explicit dict from the `task:` name in a pipeline to its class."""
+"""The task catalog: an explicit dict from the `task:` name in a pipeline to its class.
+
+A new task joins by adding its class here (and `contract_recipe`, so the task
+contract test runs it). `seqkit.config` resolves `task:` through
+`get_task_class`, importing this module at call time, never at import time.
+"""
 
 from seqkit.errors import ConfigError
 from seqkit.tasks.classify import ClassifyTask
@@ -13,11 +18,9 @@ def get_task_class(name):
     try:
         return TASKS[name]
     except (KeyError, TypeError):
-        raise ConfigError(
-            f"unknown task {name!r}. Valid tasks: {', '.join(TASKS)}"
-        ) from None
+        raise ConfigError(f"unknown task {name!r}. Valid tasks: {', '.join(TASKS)}") from None
 
 
-def get_task(name):
-    """Returns a new instance of the task registered under `name`."""
-    return get_task_class(name)()
+def get_task(config):
+    """Returns the task registered under `config.task`, bound to `config`."""
+    return get_task_class(config.task)(config)

@@ -79,7 +79,7 @@ def test_bad_yaml_names_the_line(tmp_path):
 def test_unknown_encoder_lists_choices(tmp_path):
     result = invoke("fit", tiny_recipe(tmp_path), "--set", "model.encoder=cnn")
     assert result.exit_code == 2
-    assert "unknown model.encoder 'cnn'" in result.output
+    assert "unknown model.encoder.kind 'cnn'" in result.output
     assert "rnn, lstm, gru, bilstm, transformer" in result.output
 
 

@@ -76,16 +76,18 @@ def test_export_under_a_file_is_one_line_naming_the_path(trained, tmp_path):
     assert (tmp_path / "afile").read_text() == "not a directory"
 
 
-@pytest.mark.xfail(strict=True, reason=PHASE_2)
 def test_a_huge_cell_with_skip_is_a_rejected_row(trained, tmp_path):
     reviews = tmp_path / "reviews.csv"
-    reviews.write_text("sentence\nthe film was good\n" + "x" * 131_072 + "\nthe plot was dull\n")
+    reviews.write_text("sentence\nthe film was good\n" + "x" * 131_073 + "\nthe plot was dull\n")
     out = tmp_path / "scored.csv"
     result = _invoke("score", trained[1], reviews, "--out", out, "--on-error", "skip")
     assert result.exit_code == 0, result.output
     assert len(out.read_text().splitlines()) == 3
-    rejects = (tmp_path / "scored.csv.rejects.csv").read_text()
-    assert rejects.startswith("line,reason,record") and "3," in rejects
+    rejects = (tmp_path / "scored.csv.rejects.csv").read_text().splitlines()
+    assert rejects[0] == "line,reason,record" and rejects[1].startswith("3,a field longer than 131,072 characters,")
+    failed = _invoke("score", trained[1], reviews, "--out", tmp_path / "again.csv")
+    assert failed.exit_code == 2 and "line 3" in _error_line(failed)
+    assert not (tmp_path / "again.csv").exists()
 
 
 @pytest.mark.xfail(strict=True, reason=PHASE_2)

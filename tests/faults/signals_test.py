@@ -109,7 +109,6 @@ def test_export_stops_on_signals_without_a_version(tmp_path, cli, trained):
     assert cli.temporaries(serving) == []
 
 
-@pytest.mark.xfail(strict=True, reason="phase 2: scoring names its temporaries with the pid (issue 9, defect 6)")
 def test_score_after_sigkill_removes_the_stale_temporary(tmp_path, cli, trained):
     from click.testing import CliRunner
 

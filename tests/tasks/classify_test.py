@@ -9,6 +9,7 @@ import pytest
 from seqkit.config import load_config
 from seqkit.errors import ConfigError
 from seqkit.errors import DataError
+from seqkit.scoring.core import output_columns
 from seqkit.tasks.classify import ENCODERS
 from seqkit.tasks.classify import ClassifyTask
 
@@ -38,25 +39,25 @@ def files(tmp_path):
 
 def prepared(recipe, *overrides):
     config = load_config([recipe], overrides)
-    task = ClassifyTask()
-    labels = task.validate_data(config, task.data_splits(config))
-    train, _ = task.split_training_data(config)
-    return config, task, task.prepare(config, train, labels)
+    task = ClassifyTask(config)
+    labels = task.validate_data(task.data_files())
+    train, _ = task.read_training_data()
+    return config, task, task.build_assets(train, labels)
 
 
 def test_validate_returns_sorted_labels(files):
     _, _, recipe = files
     config = load_config([recipe])
-    task = ClassifyTask()
-    assert task.validate_data(config, task.data_splits(config)) == ["meh", "neg", "pos"]
+    task = ClassifyTask(config)
+    assert task.validate_data(task.data_files()) == ["meh", "neg", "pos"]
 
 
 def test_missing_column_names_file_and_column(files):
     tmp_path, _, recipe = files
     config = load_config([recipe], ["data.text_column=review"])
-    task = ClassifyTask()
+    task = ClassifyTask(config)
     with pytest.raises(DataError) as info:
-        task.validate_data(config, task.data_splits(config))
+        task.validate_data(task.data_files())
     assert info.value.column == "review"
     assert "train.csv" in str(info.value)
 
@@ -66,9 +67,9 @@ def test_unseen_label_names_file_line_and_column(files):
     test = tmp_path / "test.csv"
     test.write_text("text,label\nok film,pos\nodd film,surprised\n")
     config = load_config([recipe], data_overrides={"test": str(test)})
-    task = ClassifyTask()
+    task = ClassifyTask(config)
     with pytest.raises(DataError) as info:
-        task.validate_data(config, task.data_splits(config))
+        task.validate_data(task.data_files())
     assert info.value.line == 3
     assert info.value.column == "label"
     assert info.value.path == str(test)
@@ -81,8 +82,10 @@ def test_dataset_batches_are_padded_ids_and_one_hot_labels(files, pooling):
     # Every encoder pads a batch to its longest row (4 tokens here).
     width = 4
     config, task, pre = prepared(recipe, f"model.pooling={pooling}")
-    train, _ = task.split_training_data(config)
-    ids, labels = next(iter(task.make_dataset(config, train, pre, training=False)))
+    train, _ = task.read_training_data()
+    batches = task.make_dataset(train, pre, training=False)
+    assert (batches.steps, batches.examples) == (3, 5)  # ceil(5 rows / batch_size 2)
+    ids, labels = next(iter(batches.dataset))
     assert ids.dtype.name == "int32"
     assert ids.shape == (2, width)
     expected = pre.tokenizer.tokenize(np.array(["the film was good"]))[0].numpy()
@@ -97,7 +100,7 @@ def test_dataset_batches_are_padded_ids_and_one_hot_labels(files, pooling):
 def test_each_encoder_builds_and_ignores_padding(files, encoder, pooling):
     _, _, recipe = files
     config, task, pre = prepared(recipe, f"model.encoder={encoder}", f"model.pooling={pooling}")
-    model = task.build_model(config, pre)
+    model = task.build_model(pre)
     short = np.array([[5, 6, 7, 0], [8, 0, 0, 0]], dtype="int32")
     longer = np.pad(short, [[0, 0], [0, 4]])  # more padding, same real tokens
     a = np.asarray(model(short))
@@ -111,8 +114,8 @@ def test_each_encoder_builds_and_ignores_padding(files, encoder, pooling):
 def test_serving_module_matches_model_and_formats_columns(files, encoder, pooling):
     _, _, recipe = files
     config, task, pre = prepared(recipe, f"model.encoder={encoder}", f"model.pooling={pooling}")
-    model = task.build_model(config, pre)
-    run = types.SimpleNamespace(config=config, model=model, tokenizer=pre.tokenizer, labels=pre.labels)
+    model = task.build_model(pre)
+    run = types.SimpleNamespace(config=config, model=model, assets=pre)
     module = task.serving_module(run)
     texts = ["the film was good", "", "what a long delight of a film it was indeed really"]
     outputs = module.serve(np.array(texts))
@@ -123,10 +126,13 @@ def test_serving_module_matches_model_and_formats_columns(files, encoder, poolin
     assert [v.decode() for v in outputs["label"].numpy()] == list(names[expected.argmax(axis=1)])
     assert outputs["class_names"].numpy().tolist() == [[b"meh", b"neg", b"pos"]] * 3
 
-    columns = task.format_predictions({k: v.numpy() for k, v in outputs.items()})
+    spec = task.serving_spec(pre)
+    columns = output_columns(spec, {k: v.numpy() for k, v in outputs.items()})
     assert list(columns) == ["predicted_label", "prob_meh", "prob_neg", "prob_pos"]
     np.testing.assert_allclose(columns["prob_neg"], expected[:, 1], atol=1e-6)
-    assert task.input_columns(config) == ["text"]
+    assert spec.columns == ["text"]
+    assert [i.name for i in spec.inputs] == ["text"]
+    assert task.export_metadata(pre) == {"labels": ["meh", "neg", "pos"]}
 
     rows = task.predict(run, texts[:1])
     assert rows[0]["label"] == columns["predicted_label"][0]
@@ -138,7 +144,7 @@ def test_assets_round_trip(files, tmp_path):
     config, task, pre = prepared(recipe)
     task.save_assets(pre, tmp_path / "assets")
     assert json.loads((tmp_path / "assets" / "labels.json").read_text()) == ["meh", "neg", "pos"]
-    loaded = task.load_assets(config, tmp_path / "assets")
+    loaded = task.load_assets(tmp_path / "assets")
     assert loaded.labels == pre.labels
     assert loaded.tokenizer.vocabulary == pre.tokenizer.vocabulary
 
@@ -151,7 +157,7 @@ def test_transformer_output_depends_on_the_tokens(files, positional):
     config, task, pre = prepared(
         recipe, "model.encoder=transformer", f"model.positional={positional}", "model.pooling=mean"
     )
-    model = task.build_model(config, pre)
+    model = task.build_model(pre)
     a = np.asarray(model(np.array([[5, 6, 7, 0]], dtype="int32")))
     b = np.asarray(model(np.array([[8, 9, 10, 0]], dtype="int32")))
     assert np.abs(a - b).max() > 1e-4
@@ -164,7 +170,7 @@ def test_attention_window_reaches_every_block(files):
     config, task, pre = prepared(
         recipe, "model.encoder=transformer", "model.num_layers=2", "model.attention_window=1"
     )
-    model = task.build_model(config, pre)
+    model = task.build_model(pre)
     assert [model.get_layer(f"transformer_{i}").attention_window for i in range(2)] == [1, 1]
     # One block with window 1: step 0's output never sees step 3.
     block = model.get_layer("transformer_0")
@@ -176,12 +182,13 @@ def test_attention_window_reaches_every_block(files):
 
 @pytest.mark.parametrize(
     "override,message",
-    [("model.position_kernel_size=2", "position_kernel_size"), ("model.attention_window=-1", "attention_window")],
+    [("model.encoder.position_kernel_size=2", "position_kernel_size"),
+     ("model.encoder.attention_window=-1", "attention_window")],
 )
 def test_bad_transformer_settings_are_config_errors(files, override, message):
     _, _, recipe = files
     with pytest.raises(ConfigError, match=message):
-        load_config([recipe], [override])
+        load_config([recipe], ["model.encoder=transformer", override])
 
 
 @pytest.mark.parametrize("punctuation,expected", [("split", 3), ("keep", 2)])
@@ -198,11 +205,11 @@ def test_sentencepiece_tokenizer_from_the_recipe(files, tmp_path):
     assert pre.tokenizer.kind == "sentencepiece"
     upper, lower = pre.tokenizer.tokenize(np.array(["THE FILM WAS GOOD", "the film was good"]))
     np.testing.assert_array_equal(upper.numpy(), lower.numpy())  # tokenizer.lowercase reaches it
-    train, _ = task.split_training_data(config)
-    ids, _ = next(iter(task.make_dataset(config, train, pre, training=False)))
+    train, _ = task.read_training_data()
+    ids, _ = next(iter(task.make_dataset(train, pre, training=False).dataset))
     assert ids.dtype.name == "int32" and ids.shape[0] == 2
     task.save_assets(pre, tmp_path / "assets")
-    loaded = task.load_assets(config, tmp_path / "assets")
+    loaded = task.load_assets(tmp_path / "assets")
     np.testing.assert_array_equal(loaded.tokenizer.tokenize(np.array(["what a film"]))[0].numpy(),
                                   pre.tokenizer.tokenize(np.array(["what a film"]))[0].numpy())
 
@@ -231,10 +238,9 @@ def _texts(dataset):
 def test_validation_min_words_keeps_long_held_out_rows_and_leaves_training_alone(tmp_path):
     rows = ["text,label"] + [f"{' '.join(['w'] * (1 + i % 6))} {i},pos" for i in range(120)]
     recipe = _split_recipe(tmp_path, rows, validation_split=0.3, split_seed=3)
-    task = ClassifyTask()
-    all_train, all_held = map(_texts, task.split_training_data(load_config([recipe])))
+    all_train, all_held = map(_texts, ClassifyTask(load_config([recipe])).read_training_data())
     train, held = map(
-        _texts, task.split_training_data(load_config([recipe], ["data.validation_min_words=5"]))
+        _texts, ClassifyTask(load_config([recipe], ["data.validation_min_words=5"])).read_training_data()
     )
     assert train == all_train  # the training rows do not change
     # Held-out rows of 5+ words ("w w w w 7" has 5), nothing else.
@@ -247,13 +253,12 @@ def test_exclude_held_out_phrases_drops_word_runs_of_held_out_rows(tmp_path):
     phrases = ["the plot is thin", "but charming", "plot", "thin but", "charming but", "the  plot"]
     rows = ["text,label"] + [f"{t},pos" for t in sentences + phrases]
     recipe = _split_recipe(tmp_path, rows, validation_split=0.2, split_seed=1)
-    task = ClassifyTask()
-    plain_train, plain_held = map(_texts, task.split_training_data(load_config([recipe])))
+    plain_train, plain_held = map(_texts, ClassifyTask(load_config([recipe])).read_training_data())
     held_sentences = [t for t in plain_held if t.startswith("s")]
     assert held_sentences, "the split seed must hold out at least one sentence"
-    train, held = map(_texts, task.split_training_data(
+    train, held = map(_texts, ClassifyTask(
         load_config([recipe], ["data.exclude_held_out_phrases=true"])
-    ))
+    ).read_training_data())
     assert held == plain_held
     # Every contiguous run of a held-out sentence's words leaves training
     # (whitespace runs compare as one space); "charming but" is no run of one.
@@ -267,7 +272,7 @@ def test_recurrent_dropout_reaches_every_recurrent_cell(files, encoder):
     _, _, recipe = files
     config, task, pre = prepared(recipe, f"model.encoder={encoder}", "model.recurrent_dropout=0.25",
                                  "model.num_layers=2")
-    model = task.build_model(config, pre)
+    model = task.build_model(pre)
     cells = [layer.cell for layer in model._flatten_layers() if hasattr(layer, "cell")]
     assert cells and all(cell.recurrent_dropout == 0.25 for cell in cells)
     with pytest.raises(ConfigError, match="recurrent_dropout"):
@@ -277,7 +282,7 @@ def test_recurrent_dropout_reaches_every_recurrent_cell(files, encoder):
 def test_token_dropout_is_in_the_model_and_inert_at_inference(files):
     _, _, recipe = files
     config, task, pre = prepared(recipe, "model.token_dropout=0.3", "model.encoder=gru")
-    model = task.build_model(config, pre)
+    model = task.build_model(pre)
     layer = model.get_layer("token_dropout")
     assert layer.rate == 0.3 and layer.unknown_id == pre.tokenizer.unk_id
     ids = np.array([[5, 6, 7, 0]], dtype="int32")

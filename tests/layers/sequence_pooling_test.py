@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from seqkit.tasks.pooling import SequencePooling
+from seqkit.layers import SequencePooling
 
 
 def reference(x, mask, mode):

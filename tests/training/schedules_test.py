@@ -1,4 +1,4 @@
-"""seqkit.schedules.WarmupDecay: exact values, validation, config round trip, use in an optimizer."""
+"""seqkit.training.schedules.WarmupDecay: exact values, validation, config round trip, use in an optimizer."""
 
 import inspect
 import math
@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import pytest
 
-from seqkit.schedules import WarmupDecay
+from seqkit.training.schedules import WarmupDecay
 
 
 def values(schedule, steps):

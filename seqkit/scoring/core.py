@@ -1,0 +1,179 @@
+"""The scoring core: CSV records -> serving inputs -> output columns, from a `ServingSpec`.
+
+Nothing here reads or writes files; the local runner (`seqkit.scoring.local`)
+streams a CSV through it, and a distributed runner can call the same
+functions on its own chunks of records.
+"""
+
+import dataclasses
+import math
+import pathlib
+from typing import Any
+
+import numpy as np
+
+from seqkit.errors import DataError
+
+# Text values that mean "no value", as pandas reads them by default.
+MISSING_MARKERS = frozenset(["", "nan", "NaN", "NAN", "NA", "N/A", "n/a", "<NA>", "null", "NULL", "None"])
+PLACEHOLDERS = {"text": "placeholder", "number": "0", "file": None}
+
+
+@dataclasses.dataclass
+class Scorer:
+    """One model's serving function and its spec.
+
+    Attributes:
+        serve: callable taking the spec's inputs as keyword tensors and
+            returning a dict of output tensors.
+        spec: the `seqkit.serving.ServingSpec`.
+        source: `pathlib.Path` or None, where the model came from.
+        owner: kept alive with the scorer (a `tf.function` method holds its
+            module only weakly).
+    """
+
+    serve: Any
+    spec: Any
+    source: Any = None
+    owner: Any = None
+
+    def predict(self, inputs, batch_size):
+        """Runs `serve` over `inputs` ({name: list}) in batches; returns NumPy outputs."""
+        import tensorflow as tf
+
+        count = len(next(iter(inputs.values())))
+        pieces = []
+        for start in range(0, count, batch_size):
+            batch = {
+                spec.name: tf.constant(inputs[spec.name][start:start + batch_size], dtype=tf.as_dtype(spec.dtype))
+                for spec in self.spec.inputs
+            }
+            outputs = self.serve(**batch)
+            pieces.append({key: value.numpy() for key, value in outputs.items()})
+        if not pieces:
+            return {}
+        return {key: np.concatenate([p[key] for p in pieces]) for key in pieces[0]}
+
+
+def column_indexes(spec, header, path):
+    """{input name: index of its CSV column}; DataError names a missing column."""
+    indexes = {}
+    for item in spec.inputs:
+        if item.column not in header:
+            raise DataError(
+                f"no column '{item.column}'; the header has {header}. Rename the column or name it "
+                "with --text-column / --column INPUT=COLUMN",
+                path=path, line=1, column=item.column,
+            )
+        indexes[item.name] = header.index(item.column)
+    if spec.group_by is not None and spec.group_by not in header:
+        raise DataError(f"no group column '{spec.group_by}'; the header has {header}", path=path, line=1,
+                        column=spec.group_by)
+    return indexes
+
+
+def record_checker(spec, indexes, base_dir):
+    """A function record -> None, or (reason, column) for a bad record."""
+
+    def check(record):
+        for item in spec.inputs:
+            value = record[indexes[item.name]].strip()
+            if value in MISSING_MARKERS:
+                return f"the {item.read} field is empty or missing", item.column
+            if item.read == "number" and not _is_number(value):
+                return f"not a number: {value[:40]!r}", item.column
+            if item.read == "file" and not (pathlib.Path(base_dir) / value).is_file():
+                return f"no such file: {value[:80]!r}", item.column
+        return None
+
+    return check
+
+
+def _is_number(text):
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def _read(item, value, base_dir):
+    if item.read == "number":
+        return float(value)
+    if item.read == "file":
+        return (pathlib.Path(base_dir) / value.strip()).read_bytes() if value is not None else b""
+    return value
+
+
+def row_inputs(spec, records, indexes, base_dir):
+    """{input name: list of values}, one per record (per-row scoring)."""
+    return {
+        item.name: [_read(item, r[indexes[item.name]], base_dir) for r in records] for item in spec.inputs
+    }
+
+
+def group_inputs(spec, groups, indexes, base_dir):
+    """{input name: list of [window] lists}, one per group (the group's last `window` records)."""
+    return {
+        item.name: [
+            [_read(item, r[indexes[item.name]], base_dir) for r in records[-spec.window:]]
+            for _, records in groups
+        ]
+        for item in spec.inputs
+    }
+
+
+def placeholder_inputs(spec):
+    """One example of placeholder inputs: scored when no row is, for the output's header."""
+    one = {item.name: _read(item, PLACEHOLDERS[item.read], ".") for item in spec.inputs}
+    if spec.group_by is None:
+        return {name: [value] for name, value in one.items()}
+    return {name: [[value] * spec.window] for name, value in one.items()}
+
+
+def output_columns(spec, outputs):
+    """{CSV column: NumPy array [N]} from the serving outputs, per the spec's output kinds."""
+    columns = {}
+    for item in spec.outputs:
+        values = np.asarray(outputs[item.name])
+        if item.kind == "names":
+            continue
+        if item.kind == "text":
+            columns[item.column] = np.array([_text(v) for v in values], dtype=object)
+        elif item.kind == "number":
+            columns[item.column] = values.reshape(len(values))
+        elif item.kind == "tokens":
+            columns[item.column] = np.array(
+                [" ".join(t for t in (_text(v) for v in row) if t) for row in values], dtype=object
+            )
+        elif item.kind == "numbers":
+            for index in range(values.shape[1]):
+                columns[item.column.format(index=index)] = values[:, index]
+        else:  # scores
+            names = [_text(n) for n in np.asarray(outputs[item.names])[0]]
+            for index, name in enumerate(names):
+                columns[item.column.format(name=name)] = values[:, index]
+    return columns
+
+
+def format_column(values):
+    """A column's values as CSV strings (floats with 6 decimals)."""
+    values = np.asarray(values)
+    if values.dtype.kind == "f":
+        return np.char.mod("%.6f", values).tolist()
+    return [_text(v) for v in values.tolist()]
+
+
+def split_groups(records, key_index):
+    """Consecutive records with the same key -> [(key, [records])], in order."""
+    groups = []
+    for record in records:
+        key = record[key_index]
+        if groups and groups[-1][0] == key:
+            groups[-1][1].append(record)
+        else:
+            groups.append((key, [record]))
+    return groups
+
+
+def _text(value):
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)

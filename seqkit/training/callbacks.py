@@ -1,0 +1,82 @@
+"""The callbacks every training run gets: backup for --resume, best weights,
+history.csv, TensorBoard, early stopping, and the weight average swap."""
+
+import importlib.util
+
+import keras
+
+from seqkit.training.history import read_history
+from seqkit.training.history import write_history
+
+
+class HistoryWriter(keras.callbacks.Callback):
+    """Rewrites history.csv atomically after every epoch (one row per epoch)."""
+
+    def __init__(self, path, rows):
+        super().__init__()
+        self.path = path
+        self.rows = list(rows)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.rows = [r for r in self.rows if int(r["epoch"]) < epoch]
+        row = {"epoch": epoch}
+        row.update({k: float(v) for k, v in (logs or {}).items()})
+        self.rows.append(row)
+        write_history(self.path, self.rows)
+
+
+class EpochStart(keras.callbacks.Callback):
+    """Remembers the first epoch this call of `fit` ran (after a resume: > 0)."""
+
+    def __init__(self):
+        super().__init__()
+        self.first = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self.first is None:
+            self.first = epoch
+
+
+def _best_so_far(rows, monitor, mode):
+    previous = [float(r[monitor]) for r in rows if r.get(monitor) not in (None, "")]
+    if not previous:
+        return None
+    return max(previous) if mode == "max" else min(previous)
+
+
+def standard_callbacks(run, train, monitor, mode, resume):
+    """The run directory's callbacks, in the order they must run.
+
+    Args:
+        run: a `seqkit.run_dir.RunDir`.
+        train: the `TrainConfig`.
+        monitor: the metric best weights and early stopping follow.
+        mode: "min" or "max", the direction `monitor` improves.
+        resume: keep history.csv's rows and the best value so far.
+    """
+    rows = read_history(run.history) if resume else []
+    callbacks = [
+        keras.callbacks.BackupAndRestore(
+            backup_dir=str(run.backup), save_freq="epoch", double_checkpoint=True, delete_checkpoint=False
+        ),
+    ]
+    if train.ema_momentum is not None:
+        # Validation runs on the averaged weights; at each epoch end they are
+        # swapped into the model (after the backup above has saved the raw
+        # ones, so a resumed run continues from those) for the checkpoint
+        # below, and swapped back when the next epoch begins.
+        callbacks.append(keras.callbacks.SwapEMAWeights(swap_on_epoch=True))
+    callbacks += [
+        keras.callbacks.ModelCheckpoint(
+            str(run.best_weights), monitor=monitor, mode=mode, save_best_only=True,
+            save_weights_only=True, initial_value_threshold=_best_so_far(rows, monitor, mode), verbose=0,
+        ),
+        HistoryWriter(run.history, rows),
+    ]
+    if importlib.util.find_spec("tensorboard") is not None:  # tf.summary's writer needs it
+        callbacks.append(keras.callbacks.TensorBoard(log_dir=str(run.logs), write_graph=False))
+    if train.early_stopping_patience is not None:
+        callbacks.append(
+            keras.callbacks.EarlyStopping(monitor=monitor, mode=mode, patience=train.early_stopping_patience)
+        )
+    return callbacks
