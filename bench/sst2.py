@@ -133,19 +133,12 @@ def tfidf_baseline(train_texts, train_labels, eval_texts, eval_labels, cs=DEFAUL
     }
 
 
-REFIT_OVERRIDES = (
-    "data.validation_split=0",
-    "data.validation_min_words=0",
-    "data.exclude_held_out_phrases=false",
-    "train.early_stopping_patience=null",
-)
-
-
 def _raw_accuracy(result, raw_path):
     if raw_path is None:
         return None
-    run = result.run
-    return float(run.task.evaluate(run, str(raw_path))["accuracy"])
+    from seqkit import runner
+
+    return float(runner.evaluate(result.run, data=str(raw_path), split="dev_raw")["accuracy"])
 
 
 def fit_recipe(recipe_path, train_path, dev_path, run_dir, overrides=(), verbose=2, refit=True,
@@ -154,55 +147,49 @@ def fit_recipe(recipe_path, train_path, dev_path, run_dir, overrides=(), verbose
 
     The recipe's own held-out part of `train_path` selects the best epoch;
     `dev_path` is passed as the test split and only scored. With `refit`
-    (the default), a second run then trains the same recipe from scratch on
-    every training row for the selected number of epochs (no held-out part,
-    so no selection) and that model is the one scored on dev, as the
-    baseline refits on all rows with its selected C. The figures of the
-    selection run are kept under "select_*". With `raw_path` (dev as raw
-    text, `to_raw`), the scored model's accuracy on it is "raw_accuracy".
+    (the default) the recipe runs with `train.refit: true`: seqkit trains
+    the same recipe again from scratch on every training row for the
+    selected number of epochs (the selection run is kept as
+    `<run_dir>-selection`), and that model is the one scored on dev, as the
+    baseline refits on all rows with its selected C. The selection run's dev
+    accuracy is "select_accuracy". With `raw_path` (dev as raw text,
+    `to_raw`), the scored model's accuracy on it is "raw_accuracy".
     """
     from seqkit import runner
     from seqkit.config import load_config
 
     data = {"train": str(train_path), "test": str(dev_path)}
-    config = load_config([str(recipe_path)], overrides, data)
+    config = load_config([str(recipe_path)], [*overrides, f"train.refit={'true' if refit else 'false'}"], data)
     if config.data.validation is not None and pathlib.Path(config.data.validation).resolve() == \
             pathlib.Path(dev_path).resolve():
         raise ValueError(f"{recipe_path}: data.validation is the dev file; dev would pick the "
                          "checkpoint. Use data.validation: null and data.validation_split instead")
     start = time.monotonic()
     result = runner.fit(config, run_dir=run_dir, overwrite=True, verbose=verbose)
-    seconds = time.monotonic() - start
-    held_out = list(result.history.get("val_accuracy") or [])
-    best_epoch = held_out.index(max(held_out)) + 1 if held_out else result.epochs
     figures = {
         "accuracy": float(result.metrics["test"]["accuracy"]),
-        "held_out_accuracy": float(result.metrics["validation"]["accuracy"]),
-        "best_epoch": best_epoch,
-        "epochs": result.epochs,
-        "seconds": seconds,
+        "seconds": time.monotonic() - start,
         "params": int(result.run.model.count_params()),
-        "refit": False,
+        "refit": result.refit is not None,
         "raw_accuracy": _raw_accuracy(result, raw_path),
     }
-    if not refit or not held_out:
+    if result.refit is None:
+        held_out = list(result.history.get("val_accuracy") or [])
+        figures.update({
+            "held_out_accuracy": float(result.metrics["validation"]["accuracy"]),
+            "best_epoch": held_out.index(max(held_out)) + 1 if held_out else result.epochs,
+            "epochs": result.epochs,
+        })
         return figures
-    refit_overrides = [*overrides, *REFIT_OVERRIDES, f"train.epochs={best_epoch}"]
-    refit_config = load_config([str(recipe_path)], refit_overrides, data)
-    start = time.monotonic()
-    refitted = runner.fit(refit_config, run_dir=pathlib.Path(f"{run_dir}_refit"), overwrite=True,
-                          verbose=verbose)
-    trained = list(refitted.history.get("accuracy") or [0.0])
+    trained = list(result.history.get("accuracy") or [0.0])
     figures.update({
-        "select_accuracy": figures["accuracy"],
+        "held_out_accuracy": float(result.refit["validation"]["accuracy"]),
+        "best_epoch": result.refit["best_epoch"],
+        "epochs": result.refit["of_epochs"],
+        "select_accuracy": float(result.refit["test"]["accuracy"]),
         # The refit monitors training accuracy (there is no held-out part);
         # it rises every epoch, so this is the last one.
         "refit_epoch": trained.index(max(trained)) + 1,
-        "accuracy": float(refitted.metrics["test"]["accuracy"]),
-        "seconds": figures["seconds"] + time.monotonic() - start,
-        "refit": True,
-        "select_raw_accuracy": figures["raw_accuracy"],
-        "raw_accuracy": _raw_accuracy(refitted, raw_path),
     })
     return figures
 

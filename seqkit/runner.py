@@ -25,6 +25,8 @@ from seqkit.run_dir import RunDir
 from seqkit.run_dir import atomic_path
 from seqkit.tasks import get_task
 from seqkit.training import Trainer
+from seqkit.training.backup import find_backup
+from seqkit.training.backup import restore_backup
 from seqkit.training import history_columns
 from seqkit.training import read_history
 
@@ -44,6 +46,8 @@ class FitResult:
         metrics: dict split -> the task's report (validation, test).
         probes: the task's predictions on its probes.
         train_examples / validation_examples: counts (None when unknown).
+        refit: with `train.refit`, the pick: {"selection_run", "monitor",
+            "best_epoch", "of_epochs", "validation"}; else None.
     """
 
     run: Run
@@ -54,6 +58,7 @@ class FitResult:
     probes: list
     train_examples: int | None
     validation_examples: int | None
+    refit: dict | None = None
 
 
 def default_run_dir(config):
@@ -130,10 +135,19 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
         ConfigError: the run directory exists and neither `resume` nor
             `overwrite` is set, or both are set.
         DataError: a data file is missing or does not fit the task.
+        RunDirError: `resume` finds no checkpoint, or only corrupt ones or
+            ones that do not fit the model (checked before anything in the
+            run directory changes; a corrupt last checkpoint falls back to
+            the previous one).
+        TrainingError: the loss became NaN or infinite (the last good
+            checkpoint and best weights are kept; no model is saved).
     """
     import keras
 
+    if config.train.refit:
+        return _fit_and_refit(config, run_dir, resume, overwrite, callbacks, verbose, strategy, precision)
     run = _open_run_dir(config, run_dir, resume, overwrite)
+    backup = find_backup(run.backup) if resume else None  # before anything changes
     task = get_task(config)
     saved = task.load_assets(run.assets) if resume else None
     summary = task.validate_data(task.data_files(), assets=saved)
@@ -143,8 +157,8 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
     if overwrite:
         run.remove_for_overwrite()
     run.make()
-    run_dir_lib.write_text(run.config, config.to_yaml())  # on resume: the changed train.*
     if not resume:
+        run_dir_lib.write_text(run.config, config.to_yaml())
         task.save_assets(assets, run.assets)
 
     train = _batches(task, train_examples, assets, training=True)
@@ -154,6 +168,9 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
         monitor = monitor[len("val_"):]
     trainer = Trainer(config.train, run, strategy=strategy, precision=precision)
     model = trainer.build(lambda: task.build_model(assets), task.compile_args(assets), train.steps)
+    if resume:
+        restore_backup(model, backup)  # fits the model (else nothing changed); the previous if the last is bad
+        run_dir_lib.write_text(run.config, config.to_yaml())  # the changed train.*
     trained = trainer.fit(
         model, train.dataset, None if validation is None else validation.dataset,
         monitor, task.monitor_mode(monitor), resume=resume, callbacks=callbacks, verbose=verbose,
@@ -162,6 +179,56 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
         model.save(str(tmp))
     result = Run(path=run.path, config=config, task=task, model=model, assets=assets)
     return _report_fit(result, run, trained.initial_epoch, train, validation)
+
+
+# Data settings that hold rows out of the training file, and their values for
+# "train on every row" (the text tasks' data sections have them).
+_EVERY_ROW = {"validation_split": 0.0, "validation_min_words": 0, "exclude_held_out_phrases": False}
+
+
+def _fit_and_refit(config, run_dir, resume, overwrite, callbacks, verbose, strategy, precision):
+    """`train.refit`: a selection run picks the epochs on held-out rows, then a run on every row.
+
+    The selection run goes to `<run>-selection`; the refit, the run's model,
+    to the run directory itself, with `metrics.json` recording the pick.
+    """
+    if resume:
+        raise ConfigError(
+            "--resume with train.refit: resume the selection or the refit run itself "
+            "(--set train.refit=false), or train again with --overwrite"
+        )
+    data = config.data
+    if getattr(data, "validation", None) is not None or not getattr(data, "validation_split", 0):
+        raise ConfigError(
+            "train.refit needs rows held out of the training file to pick the epochs "
+            "(data.validation_split > 0 and no data.validation file)"
+        )
+    run = RunDir(run_dir if run_dir is not None else default_run_dir(config))
+    selection_dir = run.path.with_name(run.path.name + "-selection")
+    plain = config.replace_section("train", dataclasses.replace(config.train, refit=False))
+    selection = fit(plain, run_dir=selection_dir, overwrite=overwrite, callbacks=callbacks,
+                    verbose=verbose, strategy=strategy, precision=precision)
+    monitor = config.train.monitor
+    values = selection.history.get(monitor) or selection.history.get(monitor.removeprefix("val_")) or []
+    best = selection.epochs
+    if values:  # the first epoch with the best value
+        best = values.index((max if selection.run.task.monitor_mode(monitor) == "max" else min)(values)) + 1
+    every_row = {k: v for k, v in _EVERY_ROW.items() if hasattr(data, k)}
+    refit_config = plain.replace_section("data", dataclasses.replace(data, **every_row)).replace_section(
+        "train", dataclasses.replace(plain.train, epochs=best, early_stopping_patience=None)
+    )
+    result = fit(refit_config, run_dir=run.path, overwrite=overwrite, callbacks=callbacks,
+                 verbose=verbose, strategy=strategy, precision=precision)
+    pick = {"selection_run": str(selection_dir), "monitor": monitor, "best_epoch": best,
+            "of_epochs": selection.epochs}
+    for split in ("validation", "test"):
+        if split in selection.metrics:
+            pick[split] = selection.metrics[split]
+    _update_metrics(run, {"refit": pick})
+    if "validation" in selection.metrics:
+        result.metrics["selection"] = selection.metrics["validation"]
+    result.refit = pick
+    return result
 
 
 def _report_fit(result, run, initial_epoch, train, validation):

@@ -22,8 +22,11 @@ from seqkit.cli.common import parse_data_overrides
               help="Continue an interrupted run from its last checkpoint. Without CONFIG, "
                    "the run's own config.yaml is used.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing run directory.")
+@click.option("--refit", is_flag=True,
+              help="After training, train again on every training row for the epochs the held-out "
+                   "rows picked (train.refit: true); the selection run is kept as RUN-selection.")
 @handle_errors
-def command(configs, overrides, data, run_dir, resume, overwrite):
+def command(configs, overrides, data, run_dir, resume, overwrite, refit):
     """Train the model a pipeline describes.
 
     CONFIG is one or more pipeline YAML files; later files and --set override
@@ -37,6 +40,7 @@ def command(configs, overrides, data, run_dir, resume, overwrite):
       seqkit fit pipelines/sentiment.yaml --set model.encoder=transformer --set train.epochs=3
       seqkit fit pipelines/sentiment.yaml --data train=../shared/data/sentiment/sst2_train.tsv
       seqkit fit --resume --run-dir runs/sentiment
+      seqkit fit pipelines/sst2_bilstm.yaml --refit
     """
     import pathlib
 
@@ -51,6 +55,8 @@ def command(configs, overrides, data, run_dir, resume, overwrite):
                 "or `--resume --run-dir DIR` to continue a run"
             )
         configs = [str(pathlib.Path(run_dir) / "config.yaml")]
+    if refit:
+        overrides = (*overrides, "train.refit=true")
     config = load_config(list(configs), overrides, data_overrides)
 
     from seqkit import runner
@@ -64,6 +70,11 @@ def command(configs, overrides, data, run_dir, resume, overwrite):
 def _summary(result, elapsed):
     run = result.run
     click.echo("")
+    if result.refit is not None:
+        click.echo(
+            f"selection run: {result.refit['selection_run']} picked epoch {result.refit['best_epoch']} "
+            f"of {result.refit['of_epochs']} by {result.refit['monitor']}; refit on every training row"
+        )
     click.echo(f"run directory: {run.path}")
     click.echo(
         f"trained {result.epochs - result.initial_epoch} epoch(s) "

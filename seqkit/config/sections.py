@@ -43,6 +43,11 @@ class TrainConfig:
             a `val_` prefix for the validation value ("val_loss", ...).
         seed: int, seeds weights, shuffling and dropout.
         shuffle_buffer: int, examples held by the shuffle buffer.
+        refit: bool (default False). After training, train again from
+            scratch on every training row (the held-out part included) for
+            the epochs the held-out part picked (the best `monitor` epoch);
+            that model is the run's. The selection run is kept beside it as
+            `<run>-selection`. Needs rows held out of the training file.
     """
 
     optimizer: str = "adam"
@@ -58,6 +63,7 @@ class TrainConfig:
     monitor: str = "val_loss"
     seed: int = 42
     shuffle_buffer: int = 10000
+    refit: bool = False
 
     SECTION: ClassVar[str] = "train"
     CHOICES: ClassVar[dict] = {

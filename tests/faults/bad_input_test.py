@@ -7,8 +7,6 @@ from click.testing import CliRunner
 
 from seqkit.cli import main
 
-PHASE_2 = "issue 9 phase 2 (after the application-layer refactor)"
-
 
 def _invoke(*args, cwd=None):
     result = CliRunner().invoke(main, [str(a) for a in args])
@@ -45,18 +43,15 @@ def test_a_missing_label_is_one_line_naming_the_line(tmp_path, cli, monkeypatch,
 @pytest.mark.parametrize(
     "override, field",
     [
-        pytest.param("train.learning_rate=.inf", "train.learning_rate",
-                     marks=pytest.mark.xfail(strict=True, reason=PHASE_2)),
+        pytest.param("train.learning_rate=.inf", "train.learning_rate"),
         pytest.param("train.learning_rate=.nan", "train.learning_rate"),
-        pytest.param("train.clipnorm=.inf", "train.clipnorm", marks=pytest.mark.xfail(strict=True, reason=PHASE_2)),
-        pytest.param("train.weight_decay=.inf", "train.weight_decay",
-                     marks=pytest.mark.xfail(strict=True, reason=PHASE_2)),
+        pytest.param("train.clipnorm=.inf", "train.clipnorm"),
+        pytest.param("train.weight_decay=.inf", "train.weight_decay"),
         pytest.param("model.dropout=.nan", "model.dropout"),
-        pytest.param("data.delimiter=ab", "data.delimiter", marks=pytest.mark.xfail(strict=True, reason=PHASE_2)),
-        pytest.param("data.delimiter=''", "data.delimiter", marks=pytest.mark.xfail(strict=True, reason=PHASE_2)),
-        pytest.param("data.text_column=label", "data.text_column",
-                     marks=pytest.mark.xfail(strict=True, reason=PHASE_2)),
-        pytest.param("train.monitor=val_bogus", "train.monitor", marks=pytest.mark.xfail(strict=True, reason=PHASE_2)),
+        pytest.param("data.delimiter=ab", "data.delimiter"),
+        pytest.param("data.delimiter=''", "data.delimiter"),
+        pytest.param("data.text_column=label", "data.text_column"),
+        pytest.param("train.monitor=val_bogus", "train.monitor"),
     ],
 )
 def test_a_bad_setting_is_one_line_naming_the_field(tmp_path, cli, monkeypatch, override, field):
@@ -90,7 +85,6 @@ def test_a_huge_cell_with_skip_is_a_rejected_row(trained, tmp_path):
     assert not (tmp_path / "again.csv").exists()
 
 
-@pytest.mark.xfail(strict=True, reason=PHASE_2)
 def test_a_non_finite_loss_stops_training_and_keeps_the_last_good_model(run_copy, trained, cli, monkeypatch):
     recipe = trained[2]
     monkeypatch.chdir(recipe.parent)
@@ -105,7 +99,6 @@ def test_a_non_finite_loss_stops_training_and_keeps_the_last_good_model(run_copy
     assert {name: (run_copy / name).read_bytes() for name in before} == before
 
 
-@pytest.mark.xfail(strict=True, reason=PHASE_2)
 def test_resume_on_a_corrupt_checkpoint_changes_nothing(run_copy, trained, monkeypatch):
     monkeypatch.chdir(trained[2].parent)
     for path in (run_copy / "checkpoints" / "backup").rglob("*"):
@@ -119,7 +112,6 @@ def test_resume_on_a_corrupt_checkpoint_changes_nothing(run_copy, trained, monke
     assert (run_copy / "config.yaml").read_bytes() == config_before and _files(run_copy) == files_before
 
 
-@pytest.mark.xfail(strict=True, reason=PHASE_2)
 def test_resume_without_checkpoints_says_so(run_copy, trained, monkeypatch):
     import shutil
 
