@@ -140,3 +140,63 @@ MUTATIONS = [
         "a version half-written by a killed export stays forever",
     ),
 ]
+
+# Phase 2 (after the application-layer refactor).
+MUTATIONS += [
+    Mutation(
+        "non-finite-config-accepted", "seqkit/config/build.py",
+        "    if _non_finite(value):",
+        "    if False:",
+        ("tests/config_test.py::test_non_finite_numbers_are_refused_in_every_field",),
+        "train.learning_rate=.inf (or any NaN/inf) is accepted",
+    ),
+    Mutation(
+        "non-finite-loss-trains-on", "seqkit/training/callbacks.py",
+        "            if value is not None and not math.isfinite(float(value)):",
+        "            if False:",
+        ("tests/training/backup_test.py::test_a_non_finite_loss_stops_training_naming_epoch_and_step",),
+        "a NaN loss trains on and saves a NaN model",
+    ),
+    Mutation(
+        "resume-no-fallback", "seqkit/training/backup.py",
+        "    for weights, metadata, previous in states:",
+        "    for weights, metadata, previous in states[:1]:",
+        ("tests/training/backup_test.py::test_a_corrupt_latest_state_falls_back_to_the_previous",),
+        "--resume on a corrupt last checkpoint does not fall back to the previous one",
+    ),
+    Mutation(
+        "resume-without-checkpoint-silent", "seqkit/training/backup.py",
+        "    if not any(weights.is_file() for weights, _, _ in states):",
+        "    if False:",
+        ("tests/training/backup_test.py::test_no_checkpoint_is_refused_with_a_message",),
+        "--resume without checkpoints is not told apart from corrupt ones",
+    ),
+    Mutation(
+        "delimiter-unchecked", "seqkit/tasks/text/data_config.py",
+        "        if self.delimiter is not None and (len(self.delimiter) != 1 or self.delimiter in '\\r\\n\"'):",
+        "        if False:",
+        ("tests/config_test.py::test_a_delimiter_is_one_character_and_text_and_label_columns_differ",),
+        "data.delimiter=ab reaches the CSV reader (a traceback)",
+    ),
+    Mutation(
+        "huge-cell-stops-the-job", "seqkit/scoring/records.py",
+        '                if "field larger than field limit" not in str(error):',
+        "                if True:",
+        (f"{FAULTS}/bad_input_test.py::test_a_huge_cell_with_skip_is_a_rejected_row",),
+        "a cell over 131,072 characters stops score even with --on-error skip",
+    ),
+    Mutation(
+        "score-keeps-stale-temporaries", "seqkit/scoring/local.py",
+        "            run_dir.remove_stale_temporaries(path.parent, path.name)",
+        "            pass",
+        (f"{FAULTS}/signals_test.py::test_score_after_sigkill_removes_the_stale_temporary",),
+        "a scored CSV half-written by a killed score stays forever",
+    ),
+    Mutation(
+        "refit-trains-all-epochs", "seqkit/runner.py",
+        "        \"train\", dataclasses.replace(plain.train, epochs=best, early_stopping_patience=None)",
+        "        \"train\", dataclasses.replace(plain.train, early_stopping_patience=None)",
+        ("tests/bench_sst2_test.py::test_fit_recipe_refits_on_every_row_for_the_selected_epochs",),
+        "train.refit ignores the epochs the held-out rows picked",
+    ),
+]
