@@ -16,7 +16,7 @@ def test_score_into_a_full_disk_stops_with_one_line(tmp_path, cli, trained):
     result = cli.run(
         ["score", trained[1], reviews, "--out", "scored.csv"], cwd=work, preexec_fn=cli.file_size_limit(LIMIT)
     )
-    cli.assert_one_line_error(result, 1, "Error: cannot write", "file too large")
+    cli.assert_one_line_error(result, 1, "Error: cannot write scored.csv: File too large; nothing was written")
     assert sorted(p.name for p in work.iterdir()) == []  # no output, no temporary
 
 
