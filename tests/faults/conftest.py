@@ -94,7 +94,7 @@ def start(args, cwd, preexec_fn=None):
     )
 
 
-def wait_for(predicate, process, timeout=120, what="the condition"):
+def wait_for(predicate, process, timeout=600, what="the condition"):
     """Polls `predicate()` until true; fails when `process` ends first or time runs out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -107,7 +107,7 @@ def wait_for(predicate, process, timeout=120, what="the condition"):
     pytest.fail(f"timed out waiting for {what}")
 
 
-def signal_when(processes, predicates, signals, timeout=120):
+def signal_when(processes, predicates, signals, timeout=600):
     """Sends `signals[name]` to `processes[name]` as soon as `predicates[name]()` holds, all polled together."""
     waiting = dict(processes)
     deadline = time.monotonic() + timeout
@@ -124,7 +124,7 @@ def signal_when(processes, predicates, signals, timeout=120):
         pytest.fail(f"timed out waiting to signal {sorted(waiting)}")
 
 
-def finish(process, timeout=120):
+def finish(process, timeout=600):
     out, err = process.communicate(timeout=timeout)
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
