@@ -80,7 +80,7 @@ def file_size_limit(limit_bytes):
     return limit
 
 
-def run(args, cwd, timeout=180, preexec_fn=None):
+def run(args, cwd, timeout=600, preexec_fn=None):
     return subprocess.run(
         command(*args), cwd=cwd, env=environment(), capture_output=True, text=True,
         timeout=timeout, preexec_fn=preexec_fn,
