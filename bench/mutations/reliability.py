@@ -126,9 +126,9 @@ MUTATIONS = [
         "SIGTERM kills seqkit without cleaning its temporaries or saying so",
     ),
     Mutation(
-        "disk-full-traceback", "seqkit/cli/common.py",
-        "                if error.errno not in _ENVIRONMENT_ERRNOS:",
-        "                if True:",
+        "disk-full-traceback", "seqkit/scoring/local.py",
+        "        if error.errno not in _FULL:",
+        "        if True:",
         (f"{FAULTS}/disk_full_test.py::test_score_into_a_full_disk_stops_with_one_line",),
         "a full disk during score is a traceback",
     ),
