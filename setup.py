@@ -36,6 +36,11 @@ setup(
             "scikit-learn>=1.4",
             # Runs the layer tests a second time under KERAS_BACKEND=jax.
             "jax[cpu]>=0.4.30",
+            # ... and a third time under KERAS_BACKEND=torch. Pinned exactly:
+            # 2.13.0 is the CPU build that pip finds on the project's machines
+            # (a local wheel); a bare `torch` or a range admitting a newer
+            # release pulls a CUDA build of several GB from PyPI.
+            "torch==2.13.0",
         ],
     },
     entry_points={"console_scripts": ["seqkit = seqkit.cli:main"]},

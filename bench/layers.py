@@ -14,6 +14,13 @@ the target) and `%peak` is the share of the ~480 GFLOP/s float32 matmul peak
     python bench/layers.py --quick    # fewer repeats, fewer variants
     python bench/layers.py --kinds lstm --hoist   # the hoisting measurement
 
+Runs under any Keras backend (`KERAS_BACKEND=jax|torch python bench/layers.py`);
+the ratios are always against Keras' layers on the same backend. On torch,
+`jit_compile=True` means `torch.compile`, which traces the loop over time
+step by step (compiling a 6-step LSTM training step took 43 s in the torch
+layer tests, Inductor's start-up included; this shape has 100 steps), so its
+rows are left out unless `--torch-compile` is given.
+
 If `bench/mha_bench.py` exists (it exposes `run(jit_compile) -> dict`), its
 MultiHeadAttention rows are printed in the same table.
 """
@@ -100,7 +107,20 @@ def bench_kind(kind, variants, repeats):
     }
 
 
-def variants_for(quick, hoist, loops=False):
+def variants_for(quick, hoist, loops=False, jit_settings=(False, True)):
+    variants = _all_variants(quick, hoist, loops)
+    return [v for v in variants if v[2] in jit_settings]
+
+
+def jit_settings(torch_compile):
+    import keras
+
+    if keras.backend.backend() == "torch" and not torch_compile:
+        return (False,)
+    return (False, True)
+
+
+def _all_variants(quick, hoist, loops):
     keras_variants = [
         ("keras", "keras", False, {}),
         ("keras jit", "keras", True, {}),
@@ -152,7 +172,7 @@ def print_rows(name, results, flops):
     )
 
 
-def mha_rows(quick):
+def mha_rows(quick, jits=(False, True)):
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     try:
         mha = importlib.import_module("mha_bench")
@@ -160,7 +180,7 @@ def mha_rows(quick):
         print("MHA        (bench/mha_bench.py not present; skipped)")
         return
     results = {}
-    for jit in (False, True):
+    for jit in jits:
         r = mha.run(jit_compile=jit)
         suffix = " jit" if jit else ""
         results[f"keras{suffix}"] = (r["train_keras_ms"], r["infer_keras_ms"])
@@ -183,6 +203,8 @@ def main(argv=None):
                         help="compare loop primitives (scan, while, unroll)")
     parser.add_argument("--repeats", type=int, default=None)
     parser.add_argument("--no-mha", action="store_true")
+    parser.add_argument("--torch-compile", action="store_true",
+                        help="on torch, also time jit_compile=True (torch.compile)")
     args = parser.parse_args(argv)
     import keras
 
@@ -193,12 +215,16 @@ def main(argv=None):
     )
     print(f"{'layer':<11}{'config':<26}{'train ms':>9} {'ratio':>6} {'%peak':>7}  "
           f"{'infer ms':>9} {'ratio':>6} {'%peak':>7}")
+    jits = jit_settings(args.torch_compile)
+    if jits == (False,):
+        print("(torch: jit_compile=True rows left out; --torch-compile adds them)")
     for kind in args.kinds.split(","):
-        results = bench_kind(kind, variants_for(args.quick, args.hoist, args.loops), repeats)
+        variants = variants_for(args.quick, args.hoist, args.loops, jits)
+        results = bench_kind(kind, variants, repeats)
         print_rows(kind, results, forward_flops(kind))
         sys.stdout.flush()
     if not args.no_mha:
-        mha_rows(args.quick)
+        mha_rows(args.quick, jits)
 
 
 if __name__ == "__main__":

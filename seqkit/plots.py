@@ -73,3 +73,49 @@ def plot_confusion_matrix(matrix, labels, path, title="confusion matrix"):
         fig.savefig(tmp, format="png", dpi=100)
     plt.close(fig)
     return path
+
+
+def plot_forecasts(times, actual, forecasts, path, lower=None, upper=None, title="forecasts"):
+    """Draws actual values and forecasts (with their interval) over one stretch of time.
+
+    Args:
+        times: [L] x positions of `actual` (steps).
+        actual: [L] actual values.
+        forecasts: list of (x positions [H], values [H]) -- one per forecast.
+        lower, upper: lists like `forecasts` (the interval), or None.
+    """
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(10, 4))
+    ax.plot(times, actual, color="black", linewidth=1.2, label="actual")
+    for i, (x, values) in enumerate(forecasts):
+        if lower is not None and upper is not None:
+            ax.fill_between(x, lower[i][1], upper[i][1], color="tab:blue", alpha=0.2,
+                            label="interval" if i == 0 else None)
+        ax.plot(x, values, color="tab:blue", linewidth=1.2, label="forecast" if i == 0 else None)
+    ax.set_xlabel("step")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=100)
+    plt.close(fig)
+    return path
+
+
+def plot_error_by_step(errors, path, metric="MAE", title="error by horizon step"):
+    """One line per forecaster: `errors` is {name: [error at step 1, 2, ...]}."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for name, values in errors.items():
+        ax.plot(np.arange(1, len(values) + 1), values, marker="o", label=name)
+    ax.set_xlabel("horizon step")
+    ax.set_ylabel(metric)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=100)
+    plt.close(fig)
+    return path

@@ -9,6 +9,7 @@ that). A request flows `cli` -> `config.load_config` -> `runner.fit(config)`
 import dataclasses
 import json
 import os
+import pathlib
 import time
 
 from seqkit import config as config_lib
@@ -19,6 +20,8 @@ from seqkit.errors import ConfigError
 from seqkit.errors import RunDirError
 from seqkit.export import export_run
 from seqkit.export import is_saved_model
+from seqkit.export import read_metadata
+from seqkit.export import resolve_saved_model
 from seqkit.run import Run
 from seqkit.run import load_run
 from seqkit.run_dir import RunDir
@@ -336,3 +339,36 @@ def score(source, input_path, output_path, **options):
     load_seconds = time.perf_counter() - started
     result = scoring.score_csv(loaded, input_path, output_path, **options)
     return dataclasses.replace(result, load_seconds=result.load_seconds + load_seconds)
+
+
+def forecast(source, input_path, output_path, on_error="fail"):
+    """Forecasts after the end of each series of a history CSV (`seqkit forecast`).
+
+    For tasks that forecast (`task.score_history`): the history's last window of
+    each series goes through the same serving function as `score` (a run
+    directory's in memory, an export's `serving_default`), and the task writes
+    one row per series and future step.
+
+    Returns:
+        The task's summary dict (`output`, `rows`, `skipped`, ...).
+
+    Raises:
+        ConfigError: the source's task does not forecast.
+    """
+    import tempfile
+
+    import yaml
+
+    if is_saved_model(source):
+        metadata = read_metadata(resolve_saved_model(source))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = pathlib.Path(tmp) / "config.yaml"
+            path.write_text(yaml.safe_dump(metadata.get("config") or {}), encoding="utf-8")
+            task = get_task(config_lib.load_config([path]))
+        model = scorer(source)
+    else:
+        run = _as_run(source)
+        task, model = run.task, scorer(run)
+    if not hasattr(task, "score_history"):
+        raise ConfigError(f"task '{task.name}' does not forecast; use `seqkit score`")
+    return task.score_history(model.serve, input_path, output_path, on_error=on_error)

@@ -28,6 +28,7 @@ def main():
       seqkit export runs/sentiment --out serving/sentiment
       seqkit score serving/sentiment reviews.csv --out scored.csv
       seqkit predict runs/sentiment "the film was not good at all"
+      seqkit forecast runs/forecast data/forecast/series.csv --out next.csv
     """
 
 
@@ -37,10 +38,13 @@ def _register():
     from seqkit.cli import evaluate
     from seqkit.cli import export
     from seqkit.cli import fit
+    from seqkit.cli import forecast
     from seqkit.cli import predict
     from seqkit.cli import score
+    from seqkit.cli import translate
+    from seqkit.cli import attention
 
-    for module in (fit, evaluate, export, score, predict):
+    for module in (fit, evaluate, export, score, predict, translate, attention, forecast):
         main.add_command(module.command)
 
 

@@ -23,6 +23,7 @@ from seqkit.data.normalizer import Normalizer
 from seqkit.data.parallel_text import read_parallel_text
 from seqkit.data.shapes import many_to_one_fn
 from seqkit.data.shapes import teacher_forcing
+from seqkit.data.shapes import teacher_forcing_fn
 from seqkit.data.shapes import to_many_to_one
 from seqkit.data.splits import split
 from seqkit.data.splits import split_in_order

@@ -102,6 +102,29 @@ def teacher_forcing(
         `({"encoder_inputs": ids, "decoder_inputs": ids}, target_ids)`, all
         int32 rank-1.
     """
+    fn = teacher_forcing_fn(
+        source_tokenizer, target_tokenizer, source_key, target_key, max_source_length,
+        max_target_length,
+    )
+    return map_batched(fn, chunk_size)
+
+
+def teacher_forcing_fn(source_tokenizer, target_tokenizer, source_key="source",
+                       target_key="target", max_source_length=None, max_target_length=None):
+    """The vectorized function behind `teacher_forcing`, for a batch of pairs.
+
+    Use it with `batch_and_map` to go from pairs to padded batches without a
+    function call per pair:
+
+        pairs.apply(batch_and_map(teacher_forcing_fn(src_tok, tgt_tok), 64))
+
+    Args: as `teacher_forcing`.
+
+    Returns:
+        A callable mapping `{source_key: tf.string [N], target_key: tf.string [N]}`
+        to `({"encoder_inputs", "decoder_inputs"}, decoder_targets)`, ragged
+        int32 `[N, (T)]`.
+    """
     _check_length(max_source_length=max_source_length, max_target_length=max_target_length)
     if max_target_length is not None and max_target_length < 2:
         raise ValueError(f"`max_target_length` must be >= 2. Received: {max_target_length}")
@@ -122,7 +145,7 @@ def teacher_forcing(
         decoder_targets = tf.concat([target, end], axis=1)
         return {"encoder_inputs": source, "decoder_inputs": decoder_inputs}, decoder_targets
 
-    return map_batched(fn, chunk_size)
+    return fn
 
 
 def _as_ragged(ids):

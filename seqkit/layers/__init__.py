@@ -32,3 +32,9 @@ from seqkit.layers.token_dropout import TokenDropout
 from seqkit.layers.transformer_decoder_block import TransformerDecoderBlock
 from seqkit.layers.transformer_encoder_block import TransformerEncoderBlock
 # --- end attention ---
+
+# --- forecasting ---
+from seqkit.layers.ordered_quantiles import OrderedQuantiles
+from seqkit.layers.series_decomposition import SeriesDecomposition
+from seqkit.layers.standardization import Standardization
+# --- end forecasting ---

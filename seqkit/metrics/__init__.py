@@ -1,8 +1,9 @@
 """Metrics computed in NumPy over a whole split, one file per family.
 
 `classification`: confusion matrix, accuracy, precision / recall / F1, ROC AUC,
-`classification_report` and `format_report`. Task branches add `sequence.py`
-(BLEU / chrF), `forecasting.py` (MAE / RMSE / sMAPE / MASE), ...
+`classification_report` and `format_report`. `sequence`: sacreBLEU, chrF, exact
+match and BLEU by source length (through sacrebleu itself). Task branches add
+`forecasting.py` (MAE / RMSE / sMAPE / MASE), ...
 """
 
 from seqkit.metrics.classification import accuracy

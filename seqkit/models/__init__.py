@@ -9,10 +9,30 @@ and returns tensors, so a task composes them into its `keras.Model`:
 - `transformer_encoder(x, mask, num_layers, num_heads, intermediate_dim, ...)`
 - `RECURRENT_KINDS`: the recurrent encoder kinds.
 
-Decoders and an image encoder join here with the tasks that need them.
+- `seq2seq_model(source_vocabulary_size, target_vocabulary_size, architecture, ...)`:
+  the teacher-forced encoder-decoder (RNN with or without attention, or
+  Transformer) and `Seq2SeqDecoding(model)` (encode, `next(prompt, cache,
+  index)` for `seqkit.samplers`, attention scores); its decoders
+  `RecurrentDecoder` and `TransformerDecoder` are layers.
+
+An image encoder joins here with the task that needs it.
+
+Forecasting (`forecasting.py`, `forecast_rollout.py`, `forecast_loss.py`,
+`forecast_baselines.py`): `Forecaster` (raw windows in, forecasts in original
+units out; lstm / gru / seq2seq / transformer / dlinear), `ForecastLoss`, and
+the classical baselines (last value, seasonal naive, Holt-Winters).
 """
 
 from seqkit.models.recurrent_encoder import RECURRENT_KINDS
 from seqkit.models.recurrent_encoder import recurrent_encoder
 from seqkit.models.text_embedding import text_embedding
 from seqkit.models.transformer_encoder import transformer_encoder
+from seqkit.models.recurrent_decoder import RecurrentDecoder
+from seqkit.models.seq2seq import Seq2SeqDecoding
+from seqkit.models.seq2seq import seq2seq_model
+from seqkit.models.transformer_decoder import TransformerDecoder
+
+# --- forecasting ---
+from seqkit.models.forecast_loss import ForecastLoss
+from seqkit.models.forecasting import Forecaster
+# --- end forecasting ---

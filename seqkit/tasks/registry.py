@@ -7,9 +7,13 @@ contract test runs it). `seqkit.config` resolves `task:` through
 
 from seqkit.errors import ConfigError
 from seqkit.tasks.classify import ClassifyTask
+from seqkit.tasks.forecast import ForecastTask
+from seqkit.tasks.translate import TranslateTask
 
 TASKS = {
     "classify": ClassifyTask,
+    "translate": TranslateTask,
+    "forecast": ForecastTask,
 }
 
 

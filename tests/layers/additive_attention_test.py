@@ -3,6 +3,7 @@ import inspect
 import keras
 import numpy as np
 import pytest
+from keras.ops import convert_to_numpy as to_numpy
 
 from seqkit.layers import AdditiveAttention
 
@@ -33,8 +34,8 @@ def test_exact_values_constant_weights():
     # score_s = 2 * 0.1 * tanh(0.1*(1+2) + 0.1*sum(k_s) + 0.2)
     s = np.array([0.2 * np.tanh(0.3 + 0.1 + 0.2), 0.2 * np.tanh(0.3 + 0.3 + 0.2)])
     w_ref = np.exp(s) / np.exp(s).sum()
-    np.testing.assert_allclose(np.asarray(w)[0, 0], w_ref, rtol=1e-6)
-    np.testing.assert_allclose(np.asarray(context)[0, 0], w_ref @ v[0], rtol=1e-6)
+    np.testing.assert_allclose(to_numpy(w)[0, 0], w_ref, rtol=1e-6)
+    np.testing.assert_allclose(to_numpy(context)[0, 0], w_ref @ v[0], rtol=1e-6)
 
 
 def test_matches_numpy_with_padding_mask_and_single_query():
@@ -42,10 +43,10 @@ def test_matches_numpy_with_padding_mask_and_single_query():
     key_mask = np.array([[1, 1, 1, 1, 1], [1, 1, 0, 0, 0]], bool)
     context, w = layer(Q, V, attention_mask=key_mask[:, None, :], return_attention_scores=True)
     ref_c, ref_w = _reference(layer, Q, V, key_mask)
-    np.testing.assert_allclose(np.asarray(context), ref_c, atol=1e-5)
-    np.testing.assert_allclose(np.asarray(w), ref_w, atol=1e-6)
+    np.testing.assert_allclose(to_numpy(context), ref_c, atol=1e-5)
+    np.testing.assert_allclose(to_numpy(w), ref_w, atol=1e-6)
     single = layer(Q[:, 0], V, attention_mask=key_mask[:, None, :])
-    np.testing.assert_allclose(np.asarray(single), ref_c[:, 0], atol=1e-5)
+    np.testing.assert_allclose(to_numpy(single), ref_c[:, 0], atol=1e-5)
 
 
 def test_keras_mask_of_value_is_honoured_and_padding_is_invisible():
@@ -54,9 +55,9 @@ def test_keras_mask_of_value_is_honoured_and_padding_is_invisible():
     embedding = keras.layers.Embedding(10, 6, mask_zero=True)
     attention = AdditiveAttention(units=4)
     model = keras.Model([query, ids], attention(query, embedding(ids)))
-    out = np.asarray(model([Q[:1], np.array([[5, 6, 0, 0, 0]])]))
+    out = to_numpy(model([Q[:1], np.array([[5, 6, 0, 0, 0]])]))
     # Only the two real tokens count: the same as attending over them alone.
-    table = np.asarray(embedding.embeddings)
+    table = to_numpy(embedding.embeddings)
     ref, _ = _reference(attention, Q[:1], table[[5, 6]][None])
     np.testing.assert_allclose(out, ref, atol=1e-5)
 
@@ -77,4 +78,4 @@ def test_keras_file_round_trip(tmp_path):
     model = keras.Model([q_in, v_in], AdditiveAttention(units=4)(q_in, v_in))
     model.save(tmp_path / "m.keras")
     loaded = keras.models.load_model(tmp_path / "m.keras")
-    np.testing.assert_array_equal(np.asarray(loaded([Q, V])), np.asarray(model([Q, V])))
+    np.testing.assert_array_equal(to_numpy(loaded([Q, V])), to_numpy(model([Q, V])))

@@ -50,11 +50,14 @@ def test_training_output_matches_keras_cell_given_the_same_masks(kind):
     assert len(calls) == 1  # one pair of masks for the whole sequence
 
     # Keras' cell, stepped by hand with its mask cache holding the same masks
-    # (one copy per gate in its per-gate implementation).
+    # (one copy per gate in its per-gate implementation). The cache must hold
+    # backend tensors: on torch, `state * numpy_mask` hands the state, which
+    # requires grad, to NumPy and fails.
     reference = keras_cls(UNITS, dropout=0.3, recurrent_dropout=0.4, **options)
     reference.build((BATCH, FEATURES))
     reference.set_weights(ours.get_weights())
     states = reference.get_initial_state(batch_size=BATCH)
+    input_mask, recurrent_mask = (keras.ops.convert_to_tensor(m) for m in (input_mask, recurrent_mask))
     expected = []
     for t in range(TIME):
         reference._dropout_mask = [input_mask] * per_gate if per_gate else input_mask

@@ -3,6 +3,7 @@ import inspect
 import keras
 import numpy as np
 import pytest
+from keras.ops import convert_to_numpy as to_numpy
 
 from seqkit.layers import ConvPositionEncoding
 
@@ -24,11 +25,11 @@ def test_matches_keras_depthwise_conv_and_the_formula():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(2, 6, 4)).astype("float32")
     layer = ConvPositionEncoding(5)
-    out = np.asarray(layer(x))
+    out = to_numpy(layer(x))
     reference = keras.layers.DepthwiseConv1D(5, padding="same")
     reference.build(x.shape)
     reference.set_weights(layer.convolution.get_weights())
-    np.testing.assert_allclose(out, np.asarray(reference(x)), atol=1e-6)
+    np.testing.assert_allclose(out, to_numpy(reference(x)), atol=1e-6)
     kernel, bias = layer.convolution.get_weights()
     np.testing.assert_allclose(out, _by_hand(x, kernel, bias), atol=1e-5)
 
@@ -38,11 +39,11 @@ def test_padding_never_reaches_real_steps_and_encodes_to_zero():
     x = rng.normal(size=(1, 6, 4)).astype("float32")
     mask = np.array([[True, True, True, True, False, False]])
     layer = ConvPositionEncoding(3)
-    out = np.asarray(layer(x, mask=mask))
+    out = to_numpy(layer(x, mask=mask))
     noisy = x.copy()
     noisy[:, 4:] = 100.0
-    np.testing.assert_allclose(np.asarray(layer(noisy, mask=mask)), out, atol=1e-6)
-    np.testing.assert_allclose(out[0, :4], np.asarray(layer(x[:, :4]))[0], atol=1e-6)
+    np.testing.assert_allclose(to_numpy(layer(noisy, mask=mask)), out, atol=1e-6)
+    np.testing.assert_allclose(out[0, :4], to_numpy(layer(x[:, :4]))[0], atol=1e-6)
     assert np.all(out[0, 4:] == 0)
 
 
@@ -55,8 +56,8 @@ def test_relative_shift_equivariance():
     late = np.concatenate([np.zeros((1, 4, 4), "float32"), tokens, np.zeros((1, 3, 4), "float32")], axis=1)
     mask_early = np.arange(10)[None] < 3
     mask_late = (np.arange(10)[None] >= 4) & (np.arange(10)[None] < 7)
-    a = np.asarray(layer(early, mask=mask_early))[0, :3]
-    b = np.asarray(layer(late, mask=mask_late))[0, 4:7]
+    a = to_numpy(layer(early, mask=mask_early))[0, :3]
+    b = to_numpy(layer(late, mask=mask_late))[0, 4:7]
     np.testing.assert_allclose(a, b, atol=1e-6)
 
 
@@ -66,7 +67,7 @@ def test_keras_mask_is_used_and_passed_through():
     encoded = ConvPositionEncoding(3)(x)
     assert encoded._keras_mask is not None
     model = keras.Model(ids, encoded)
-    out = np.asarray(model(np.array([[3, 4, 0]])))
+    out = to_numpy(model(np.array([[3, 4, 0]])))
     assert np.all(out[0, 2] == 0)
 
 
@@ -95,4 +96,4 @@ def test_keras_file_round_trip(tmp_path):
     model.save(path)
     loaded = keras.saving.load_model(path)
     batch = np.array([[1, 2, 3, 0]])
-    np.testing.assert_allclose(np.asarray(loaded(batch)), np.asarray(model(batch)), atol=1e-6)
+    np.testing.assert_allclose(to_numpy(loaded(batch)), to_numpy(model(batch)), atol=1e-6)

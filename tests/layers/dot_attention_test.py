@@ -3,6 +3,7 @@ import inspect
 import keras
 import numpy as np
 import pytest
+from keras.ops import convert_to_numpy as to_numpy
 
 from seqkit.layers import DotAttention
 
@@ -28,25 +29,25 @@ def test_dot_matches_numpy(use_scale):
     layer = DotAttention(score="dot", use_scale=use_scale)
     context, w = layer(Q, V, key=K, attention_mask=key_mask[:, None, :], return_attention_scores=True)
     ref_c, ref_w = _reference(Q, K, V, scale=0.5 if use_scale else 1.0, key_mask=key_mask)
-    np.testing.assert_allclose(np.asarray(context), ref_c, atol=1e-5)
-    np.testing.assert_allclose(np.asarray(w), ref_w, atol=1e-6)
+    np.testing.assert_allclose(to_numpy(context), ref_c, atol=1e-5)
+    np.testing.assert_allclose(to_numpy(w), ref_w, atol=1e-6)
     fused = layer(Q, V, key=K, attention_mask=key_mask[:, None, :])
-    np.testing.assert_allclose(np.asarray(fused), ref_c, atol=1e-5)
+    np.testing.assert_allclose(to_numpy(fused), ref_c, atol=1e-5)
 
 
 def test_general_matches_numpy_and_exact_tiny_case():
     layer = DotAttention(score="general")
     context = layer(Q, V)
-    ref_c, _ = _reference(Q, V[..., :6], V, kernel=np.asarray(layer.kernel))
-    np.testing.assert_allclose(np.asarray(context), ref_c, atol=1e-5)
+    ref_c, _ = _reference(Q, V[..., :6], V, kernel=to_numpy(layer.kernel))
+    np.testing.assert_allclose(to_numpy(context), ref_c, atol=1e-5)
     tiny = DotAttention(score="general", kernel_initializer=keras.initializers.Constant(0.5))
     q = np.array([[1.0]], "float32")  # single query (B, Dq)
     v = np.array([[[2.0], [4.0]]], "float32")
     out, w = tiny(q, v, return_attention_scores=True)
     s = np.array([0.5 * 2.0, 0.5 * 4.0])
     w_ref = np.exp(s) / np.exp(s).sum()
-    np.testing.assert_allclose(np.asarray(w)[0], w_ref, rtol=1e-6)
-    np.testing.assert_allclose(np.asarray(out)[0], [w_ref @ [2.0, 4.0]], rtol=1e-6)
+    np.testing.assert_allclose(to_numpy(w)[0], w_ref, rtol=1e-6)
+    np.testing.assert_allclose(to_numpy(out)[0], [w_ref @ [2.0, 4.0]], rtol=1e-6)
 
 
 def test_dot_needs_equal_depths_and_score_is_checked():
@@ -69,13 +70,13 @@ def test_keras_file_round_trip_with_keras_mask(tmp_path):
     values = keras.layers.Embedding(10, 4, mask_zero=True)(ids)
     model = keras.Model([q_in, ids], DotAttention(score="general")(q_in, values))
     id_batch = np.array([[1, 2, 3, 0, 0], [4, 5, 6, 7, 8]])
-    out = np.asarray(model([Q, id_batch]))
+    out = to_numpy(model([Q, id_batch]))
     # Padding ids are invisible: changing the embedding row of id 0 changes nothing.
     emb = [l for l in model.layers if isinstance(l, keras.layers.Embedding)][0]
-    table = np.asarray(emb.embeddings).copy()
+    table = to_numpy(emb.embeddings).copy()
     table[0] += 5.0
     emb.embeddings.assign(table)
-    np.testing.assert_allclose(np.asarray(model([Q, id_batch])), out, atol=1e-6)
+    np.testing.assert_allclose(to_numpy(model([Q, id_batch])), out, atol=1e-6)
     model.save(tmp_path / "m.keras")
     loaded = keras.models.load_model(tmp_path / "m.keras")
-    np.testing.assert_array_equal(np.asarray(loaded([Q, id_batch])), out)
+    np.testing.assert_array_equal(to_numpy(loaded([Q, id_batch])), out)

@@ -3,6 +3,7 @@ import inspect
 import keras
 import numpy as np
 import pytest
+from keras.ops import convert_to_numpy as to_numpy
 
 from seqkit.layers import MultiHeadAttention
 
@@ -44,8 +45,8 @@ def test_matches_keras_with_identical_weights(cross, causal, scores):
     a = theirs(X, value, use_causal_mask=causal, return_attention_scores=scores)
     b = ours(X, value, use_causal_mask=causal, return_attention_scores=scores)
     for x, y in zip(keras.tree.flatten(a), keras.tree.flatten(b)):
-        assert np.max(np.abs(np.asarray(x) - np.asarray(y))) <= 1e-5
-    assert not np.allclose(np.asarray(keras.tree.flatten(b)[0]), 0.0)
+        assert np.max(np.abs(to_numpy(x) - to_numpy(y))) <= 1e-5
+    assert not np.allclose(to_numpy(keras.tree.flatten(b)[0]), 0.0)
 
 
 def _masked_model(layer, cross, causal, scores):
@@ -76,10 +77,10 @@ def test_matches_keras_with_keras_padding_masks(cross, causal, scores):
     real = X_IDS != 0
     # Padded query rows attend nothing; both layers agree there too, but only
     # real rows carry meaning, so compare everything at real rows.
-    np.testing.assert_allclose(np.asarray(b[0])[real], np.asarray(a[0])[real], atol=1e-5)
-    np.testing.assert_allclose(np.asarray(b[0]), np.asarray(a[0]), atol=1e-5)
+    np.testing.assert_allclose(to_numpy(b[0])[real], to_numpy(a[0])[real], atol=1e-5)
+    np.testing.assert_allclose(to_numpy(b[0]), to_numpy(a[0]), atol=1e-5)
     if scores:
-        np.testing.assert_allclose(np.asarray(b[1]), np.asarray(a[1]), atol=1e-5)
+        np.testing.assert_allclose(to_numpy(b[1]), to_numpy(a[1]), atol=1e-5)
 
 
 def test_matches_keras_with_explicit_attention_mask():
@@ -88,10 +89,10 @@ def test_matches_keras_with_explicit_attention_mask():
     mask[..., 0] = True
     a, sa = theirs(X, MEMORY, attention_mask=mask, return_attention_scores=True)
     b, sb = ours(X, MEMORY, attention_mask=mask, return_attention_scores=True)
-    np.testing.assert_allclose(np.asarray(b), np.asarray(a), atol=1e-5)
-    np.testing.assert_allclose(np.asarray(sb), np.asarray(sa), atol=1e-5)
+    np.testing.assert_allclose(to_numpy(b), to_numpy(a), atol=1e-5)
+    np.testing.assert_allclose(to_numpy(sb), to_numpy(sa), atol=1e-5)
     b2 = ours(X, MEMORY, attention_mask=mask)  # fused path
-    np.testing.assert_allclose(np.asarray(b2), np.asarray(a), atol=1e-5)
+    np.testing.assert_allclose(to_numpy(b2), to_numpy(a), atol=1e-5)
 
 
 def test_output_carries_query_mask():
@@ -101,8 +102,8 @@ def test_output_carries_query_mask():
     pooled = keras.layers.GlobalAveragePooling1D()(y)  # honours the mask
     model = keras.Model(x_ids, [y, pooled])
     seq, mean = model(X_IDS)
-    seq = np.asarray(seq)
-    np.testing.assert_allclose(np.asarray(mean)[1], seq[1, :3].mean(0), atol=1e-5)
+    seq = to_numpy(seq)
+    np.testing.assert_allclose(to_numpy(mean)[1], seq[1, :3].mean(0), atol=1e-5)
 
 
 def test_appended_padding_changes_no_real_output():
@@ -112,32 +113,32 @@ def test_appended_padding_changes_no_real_output():
     key_mask = np.array([[True] * 3 + [False] * 4])
     base = layer(x, x, use_causal_mask=True)
     out = layer(padded, padded, attention_mask=key_mask[:, None, :], use_causal_mask=True)
-    np.testing.assert_allclose(np.asarray(out)[:, :3], np.asarray(base), atol=1e-5)
+    np.testing.assert_allclose(to_numpy(out)[:, :3], to_numpy(base), atol=1e-5)
 
 
 def test_cache_decoding_equals_full_causal_pass():
     layer = MultiHeadAttention(2, 4)
-    full = np.asarray(layer(X, X, use_causal_mask=True))
+    full = to_numpy(layer(X, X, use_causal_mask=True))
     cache = layer.get_initial_cache(2, 5)
     steps = []
     for t in range(5):
         x_t = X[:, t : t + 1]
         y, cache = layer(x_t, x_t, use_causal_mask=True, cache=cache, cache_index=t)
-        steps.append(np.asarray(y))
+        steps.append(to_numpy(y))
     np.testing.assert_allclose(np.concatenate(steps, 1), full, atol=1e-5)
     # A prefix of two tokens then single steps works too.
     cache = layer.get_initial_cache(2, 5)
     y, cache = layer(X[:, :2], X[:, :2], use_causal_mask=True, cache=cache, cache_index=0)
-    np.testing.assert_allclose(np.asarray(y), full[:, :2], atol=1e-5)
+    np.testing.assert_allclose(to_numpy(y), full[:, :2], atol=1e-5)
 
 
 def test_precomputed_cache_for_cross_attention():
     layer = MultiHeadAttention(2, 4)
-    full = np.asarray(layer(X, MEMORY))
+    full = to_numpy(layer(X, MEMORY))
     cache = layer.get_initial_cache(2, 6)
     _, cache = layer(X[:, :1], MEMORY, cache=cache, cache_index=0)  # fills all 6
     y, _ = layer(X[:, 2:3], MEMORY, cache=cache)  # cache_index=None: read as is
-    np.testing.assert_allclose(np.asarray(y), full[:, 2:3], atol=1e-5)
+    np.testing.assert_allclose(to_numpy(y), full[:, 2:3], atol=1e-5)
 
 
 def test_bad_arguments_are_named():
@@ -169,4 +170,4 @@ def test_keras_file_round_trip(tmp_path):
     path = tmp_path / "mha.keras"
     model.save(path)
     loaded = keras.models.load_model(path)
-    np.testing.assert_array_equal(np.asarray(loaded(X_IDS)), np.asarray(model(X_IDS)))
+    np.testing.assert_array_equal(to_numpy(loaded(X_IDS)), to_numpy(model(X_IDS)))

@@ -3,6 +3,7 @@ import inspect
 import keras
 import numpy as np
 import pytest
+from keras.ops import convert_to_numpy as to_numpy
 
 from seqkit.layers import PositionEmbedding
 
@@ -10,12 +11,12 @@ from seqkit.layers import PositionEmbedding
 def test_returns_the_rows_of_its_table():
     layer = PositionEmbedding(sequence_length=6)
     x = np.zeros((2, 4, 3), "float32")
-    out = np.asarray(layer(x))
-    table = np.asarray(layer.embeddings)
+    out = to_numpy(layer(x))
+    table = to_numpy(layer.embeddings)
     assert table.shape == (6, 3)
     np.testing.assert_array_equal(out[0], table[:4])
     np.testing.assert_array_equal(out[1], table[:4])
-    np.testing.assert_array_equal(np.asarray(layer(x[:, :2], start_index=3))[0], table[3:5])
+    np.testing.assert_array_equal(to_numpy(layer(x[:, :2], start_index=3))[0], table[3:5])
 
 
 def test_too_long_inputs_and_bad_length_raise():
@@ -39,5 +40,5 @@ def test_keras_file_round_trip(tmp_path):
     x = np.random.default_rng(0).normal(size=(2, 4, 3)).astype("float32")
     model.save(tmp_path / "m.keras")
     np.testing.assert_array_equal(
-        np.asarray(keras.models.load_model(tmp_path / "m.keras")(x)), np.asarray(model(x))
+        to_numpy(keras.models.load_model(tmp_path / "m.keras")(x)), to_numpy(model(x))
     )

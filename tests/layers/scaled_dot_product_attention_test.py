@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from keras.ops import convert_to_numpy as to_numpy
 
 from seqkit.layers import scaled_dot_product_attention
 
@@ -28,7 +29,7 @@ def test_matches_numpy_with_padding_mask(implementation):
     mask = np.broadcast_to(key_mask[:, None, :], (2, 3, 4))
     out = scaled_dot_product_attention(q, k, v, mask=mask, implementation=implementation)
     ref, _ = _reference(q, k, v, mask=mask[:, None])
-    np.testing.assert_allclose(np.asarray(out), ref, atol=1e-5)
+    np.testing.assert_allclose(to_numpy(out), ref, atol=1e-5)
 
 
 @pytest.mark.parametrize("implementation", ["auto", "explicit"])
@@ -36,7 +37,7 @@ def test_causal_matches_numpy(implementation):
     q, k, v = _data(t=4, s=4)
     out = scaled_dot_product_attention(q, k, v, is_causal=True, implementation=implementation)
     ref, _ = _reference(q, k, v, mask=np.tril(np.ones((4, 4), bool))[None, None])
-    np.testing.assert_allclose(np.asarray(out), ref, atol=1e-5)
+    np.testing.assert_allclose(to_numpy(out), ref, atol=1e-5)
 
 
 def test_exact_values_tiny_rank3():
@@ -47,20 +48,20 @@ def test_exact_values_tiny_rank3():
     out, w = scaled_dot_product_attention(q, k, v, return_weights=True)
     a = np.exp(1 / np.sqrt(2))
     w_ref = np.array([a, 1.0]) / (a + 1.0)
-    np.testing.assert_allclose(np.asarray(w)[0, 0], w_ref, rtol=1e-6)
-    np.testing.assert_allclose(np.asarray(out)[0, 0], 10 * w_ref, rtol=1e-6)
+    np.testing.assert_allclose(to_numpy(w)[0, 0], w_ref, rtol=1e-6)
+    np.testing.assert_allclose(to_numpy(out)[0, 0], 10 * w_ref, rtol=1e-6)
 
 
 def test_weights_are_zero_where_masked_and_rows_sum_to_one():
     q, k, v = _data()
     mask = np.array([[1, 0, 1, 1], [1, 1, 1, 0]], bool)[:, None, :]
     out, w = scaled_dot_product_attention(q, k, v, mask=mask, return_weights=True)
-    w = np.asarray(w)
+    w = to_numpy(w)
     assert w.shape == (2, 2, 3, 4)
     assert np.all(w[0, :, :, 1] == 0) and np.all(w[1, :, :, 3] == 0)
     np.testing.assert_allclose(w.sum(-1), 1.0, atol=1e-6)
     fused = scaled_dot_product_attention(q, k, v, mask=mask)
-    np.testing.assert_allclose(np.asarray(out), np.asarray(fused), atol=1e-5)
+    np.testing.assert_allclose(to_numpy(out), to_numpy(fused), atol=1e-5)
 
 
 def test_padding_keys_appended_change_nothing():
@@ -70,7 +71,7 @@ def test_padding_keys_appended_change_nothing():
     mask = np.array([True] * 4 + [False] * 3)[None, None, :]
     base = scaled_dot_product_attention(q, k, v)
     padded = scaled_dot_product_attention(q, k2, v2, mask=mask)
-    np.testing.assert_allclose(np.asarray(padded), np.asarray(base), atol=1e-6)
+    np.testing.assert_allclose(to_numpy(padded), to_numpy(base), atol=1e-6)
 
 
 def test_forcing_fused_path_fails_with_reason():
@@ -83,8 +84,8 @@ def test_forcing_fused_path_fails_with_reason():
 
 def test_dropout_only_in_training():
     q, k, v = _data()
-    plain = np.asarray(scaled_dot_product_attention(q, k, v))
-    infer = np.asarray(scaled_dot_product_attention(q, k, v, dropout_rate=0.5, training=False))
-    train = np.asarray(scaled_dot_product_attention(q, k, v, dropout_rate=0.5, training=True, seed=1))
+    plain = to_numpy(scaled_dot_product_attention(q, k, v))
+    infer = to_numpy(scaled_dot_product_attention(q, k, v, dropout_rate=0.5, training=False))
+    train = to_numpy(scaled_dot_product_attention(q, k, v, dropout_rate=0.5, training=True, seed=1))
     np.testing.assert_allclose(infer, plain, atol=1e-6)
     assert not np.allclose(train, plain, atol=1e-3)

@@ -2,6 +2,7 @@ import inspect
 
 import keras
 import numpy as np
+from keras.ops import convert_to_numpy as to_numpy
 
 from seqkit.layers import SinusoidalPositionEncoding
 
@@ -17,7 +18,7 @@ def _formula(length, depth, start=0, max_wavelength=10000.0):
 
 def test_values_follow_the_formula():
     x = np.zeros((2, 7, 6), "float32")
-    pe = np.asarray(SinusoidalPositionEncoding()(x))
+    pe = to_numpy(SinusoidalPositionEncoding()(x))
     assert pe.shape == (2, 7, 6)
     np.testing.assert_allclose(pe[0], _formula(7, 6), atol=1e-5)
     np.testing.assert_allclose(pe[1], pe[0])
@@ -25,7 +26,7 @@ def test_values_follow_the_formula():
 
 def test_odd_depth_start_index_and_wavelength():
     x = np.zeros((1, 3, 5), "float32")
-    pe = np.asarray(SinusoidalPositionEncoding(max_wavelength=100)(x, start_index=4))
+    pe = to_numpy(SinusoidalPositionEncoding(max_wavelength=100)(x, start_index=4))
     np.testing.assert_allclose(pe[0], _formula(3, 5, start=4, max_wavelength=100.0), atol=1e-5)
 
 
@@ -43,9 +44,9 @@ def test_keras_file_round_trip_keeps_mask(tmp_path):
     pooled = keras.layers.GlobalAveragePooling1D()(y)
     model = keras.Model(ids, pooled)
     batch = np.array([[1, 2, 0, 0], [3, 4, 5, 6]])
-    out = np.asarray(model(batch))
-    table = np.asarray(model.layers[1].embeddings)
+    out = to_numpy(model(batch))
+    table = to_numpy(model.layers[1].embeddings)
     ref = (table[[1, 2]] + _formula(2, 6)).mean(0)
     np.testing.assert_allclose(out[0], ref, atol=1e-5)
     model.save(tmp_path / "m.keras")
-    np.testing.assert_array_equal(np.asarray(keras.models.load_model(tmp_path / "m.keras")(batch)), out)
+    np.testing.assert_array_equal(to_numpy(keras.models.load_model(tmp_path / "m.keras")(batch)), out)

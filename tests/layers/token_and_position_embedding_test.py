@@ -3,6 +3,7 @@ import inspect
 import keras
 import numpy as np
 import pytest
+from keras.ops import convert_to_numpy as to_numpy
 
 from seqkit.layers import TokenAndPositionEmbedding
 
@@ -11,11 +12,11 @@ IDS = np.array([[5, 6, 7, 0], [8, 0, 0, 0]])
 
 def test_sum_of_token_and_position_rows():
     layer = TokenAndPositionEmbedding(10, 6, 3)
-    out = np.asarray(layer(IDS))
-    tokens = np.asarray(layer.token_embedding.embeddings)
-    positions = np.asarray(layer.position_embedding.embeddings)
+    out = to_numpy(layer(IDS))
+    tokens = to_numpy(layer.token_embedding.embeddings)
+    positions = to_numpy(layer.position_embedding.embeddings)
     np.testing.assert_allclose(out, tokens[IDS] + positions[None, :4], atol=1e-6)
-    step = np.asarray(layer(IDS[:, 2:3], start_index=2))
+    step = to_numpy(layer(IDS[:, 2:3], start_index=2))
     np.testing.assert_allclose(step, out[:, 2:3], atol=1e-6)
 
 
@@ -24,7 +25,7 @@ def test_padding_mask_propagates_in_a_model():
     x = TokenAndPositionEmbedding(10, 6, 3)(ids)
     pooled = keras.layers.GlobalAveragePooling1D()(x)
     model = keras.Model(ids, [x, pooled])
-    seq, mean = (np.asarray(t) for t in model(IDS))
+    seq, mean = (to_numpy(t) for t in model(IDS))
     np.testing.assert_allclose(mean[0], seq[0, :3].mean(0), atol=1e-6)
     np.testing.assert_allclose(mean[1], seq[1, 0], atol=1e-6)
     no_mask = TokenAndPositionEmbedding(10, 6, 3, mask_zero=False)
@@ -46,5 +47,5 @@ def test_keras_file_round_trip(tmp_path):
     model = keras.Model(ids, keras.layers.GlobalAveragePooling1D()(x))
     model.save(tmp_path / "m.keras")
     np.testing.assert_array_equal(
-        np.asarray(keras.models.load_model(tmp_path / "m.keras")(IDS)), np.asarray(model(IDS))
+        to_numpy(keras.models.load_model(tmp_path / "m.keras")(IDS)), to_numpy(model(IDS))
     )

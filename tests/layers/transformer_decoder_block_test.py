@@ -3,6 +3,7 @@ import inspect
 import keras
 import numpy as np
 import pytest
+from keras.ops import convert_to_numpy as to_numpy
 
 from seqkit.layers import TokenAndPositionEmbedding, TransformerDecoderBlock
 
@@ -17,26 +18,26 @@ MEMORY_MASK = np.array([[1] * 6, [1] * 4 + [0] * 2], bool)
 def test_cache_decoding_equals_full_causal_pass(norm_first, cross):
     block = TransformerDecoderBlock(num_heads=2, intermediate_dim=12, norm_first=norm_first)
     kwargs = {"encoder_outputs": MEMORY, "encoder_padding_mask": MEMORY_MASK} if cross else {}
-    full = np.asarray(block(X, **kwargs))
+    full = to_numpy(block(X, **kwargs))
     cache = block.get_initial_cache(2, 5)
     steps = []
     for t in range(5):
         y, cache = block(X[:, t : t + 1], self_attention_cache=cache, cache_index=t, **kwargs)
-        steps.append(np.asarray(y))
+        steps.append(to_numpy(y))
     np.testing.assert_allclose(np.concatenate(steps, 1), full, atol=1e-5)
 
 
 def test_is_causal_and_honours_encoder_padding():
     block = TransformerDecoderBlock(num_heads=2, intermediate_dim=12)
-    base = np.asarray(block(X, MEMORY, encoder_padding_mask=MEMORY_MASK))
+    base = to_numpy(block(X, MEMORY, encoder_padding_mask=MEMORY_MASK))
     changed_future = X.copy()
     changed_future[:, 3:] += 1.0
-    out = np.asarray(block(changed_future, MEMORY, encoder_padding_mask=MEMORY_MASK))
+    out = to_numpy(block(changed_future, MEMORY, encoder_padding_mask=MEMORY_MASK))
     np.testing.assert_allclose(out[:, :3], base[:, :3], atol=1e-6)
     assert not np.allclose(out[:, 3:], base[:, 3:], atol=1e-3)
     changed_pad = MEMORY.copy()
     changed_pad[1, 4:] += 3.0
-    out = np.asarray(block(X, changed_pad, encoder_padding_mask=MEMORY_MASK))
+    out = to_numpy(block(X, changed_pad, encoder_padding_mask=MEMORY_MASK))
     np.testing.assert_allclose(out, base, atol=1e-6)
 
 
@@ -49,8 +50,8 @@ def test_keras_masks_from_embeddings_are_honoured():
     model = keras.Model([dec_ids, enc_ids], block(dec_embed(dec_ids), enc_embed(enc_ids)))
     d = np.array([[3, 4, 5, 0, 0], [6, 7, 8, 9, 10]])
     e = np.array([[1, 2, 3, 4, 5, 6], [7, 8, 9, 3, 0, 0]])
-    out = np.asarray(model([d, e]))
-    explicit = np.asarray(
+    out = to_numpy(model([d, e]))
+    explicit = to_numpy(
         block(dec_embed(d), enc_embed(e), decoder_padding_mask=d != 0, encoder_padding_mask=e != 0)
     )
     real = d != 0  # outputs at padded positions carry no meaning
@@ -83,4 +84,4 @@ def test_keras_file_round_trip(tmp_path):
     d = np.array([[3, 4, 5, 0, 0], [6, 7, 8, 9, 10]])
     model.save(tmp_path / "m.keras")
     loaded = keras.models.load_model(tmp_path / "m.keras")
-    np.testing.assert_array_equal(np.asarray(loaded([d, MEMORY])), np.asarray(model([d, MEMORY])))
+    np.testing.assert_array_equal(to_numpy(loaded([d, MEMORY])), to_numpy(model([d, MEMORY])))

@@ -3,6 +3,7 @@ import inspect
 import keras
 import numpy as np
 import pytest
+from keras.ops import convert_to_numpy as to_numpy
 
 from seqkit.layers import TokenAndPositionEmbedding, TransformerEncoderBlock
 
@@ -46,17 +47,17 @@ def _reference(block, x, key_mask):
 def test_matches_numpy_reference(norm_first):
     block = TransformerEncoderBlock(num_heads=2, intermediate_dim=12, norm_first=norm_first)
     key_mask = np.array([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]], bool)
-    out = np.asarray(block(X, padding_mask=key_mask))
+    out = to_numpy(block(X, padding_mask=key_mask))
     np.testing.assert_allclose(out, _reference(block, X.astype("float64"), key_mask), atol=1e-5)
 
 
 @pytest.mark.parametrize("norm_first", [False, True])
 def test_appended_padding_changes_no_real_output(norm_first):
     block = TransformerEncoderBlock(num_heads=2, intermediate_dim=12, norm_first=norm_first)
-    base = np.asarray(block(X[:, :3]))
+    base = to_numpy(block(X[:, :3]))
     padded = np.concatenate([X[:, :3], RNG.normal(size=(2, 4, 8)).astype("float32")], 1)
     mask = np.array([[True] * 3 + [False] * 4] * 2)
-    out = np.asarray(block(padded, padding_mask=mask))
+    out = to_numpy(block(padded, padding_mask=mask))
     np.testing.assert_allclose(out[:, :3], base, atol=1e-5)
 
 
@@ -66,19 +67,19 @@ def test_keras_mask_from_embedding_is_honoured():
     block = TransformerEncoderBlock(num_heads=2, intermediate_dim=12)
     model = keras.Model(ids, block(embedding(ids)))
     batch = np.array([[3, 4, 5, 0, 0], [6, 7, 8, 9, 10]])
-    out = np.asarray(model(batch))
-    x = np.asarray(embedding(batch))
-    explicit = np.asarray(block(x, padding_mask=batch != 0))
+    out = to_numpy(model(batch))
+    x = to_numpy(embedding(batch))
+    explicit = to_numpy(block(x, padding_mask=batch != 0))
     real = batch != 0  # outputs at padded positions carry no meaning
     np.testing.assert_allclose(out[real], explicit[real], atol=1e-5)
-    unmasked = np.asarray(block(x))
+    unmasked = to_numpy(block(x))
     assert not np.allclose(out[0, :3], unmasked[0, :3], atol=1e-4)
 
 
 def test_dropout_trains_and_bad_heads_raise():
     block = TransformerEncoderBlock(num_heads=2, intermediate_dim=12, dropout=0.5)
-    a = np.asarray(block(X, training=True))
-    assert not np.allclose(a, np.asarray(block(X, training=False)), atol=1e-3)
+    a = to_numpy(block(X, training=True))
+    assert not np.allclose(a, to_numpy(block(X, training=False)), atol=1e-3)
     with pytest.raises(ValueError, match="num_heads=3"):
         TransformerEncoderBlock(num_heads=3, intermediate_dim=4)(X)
 
@@ -101,7 +102,7 @@ def test_keras_file_round_trip(tmp_path):
     batch = np.array([[3, 4, 5, 0, 0], [6, 7, 8, 9, 10]])
     model.save(tmp_path / "m.keras")
     np.testing.assert_array_equal(
-        np.asarray(keras.models.load_model(tmp_path / "m.keras")(batch)), np.asarray(model(batch))
+        to_numpy(keras.models.load_model(tmp_path / "m.keras")(batch)), to_numpy(model(batch))
     )
 
 
@@ -109,20 +110,20 @@ def test_attention_window_equals_the_band_attention_mask():
     from seqkit.layers import masks
 
     block = TransformerEncoderBlock(num_heads=2, intermediate_dim=16, attention_window=1)
-    windowed = np.asarray(block(X))
+    windowed = to_numpy(block(X))
     plain = TransformerEncoderBlock.from_config({**block.get_config(), "attention_window": None})
     plain.build(X.shape)
     plain.set_weights(block.get_weights())
-    band = np.asarray(masks.local_mask(5, window=1))[None]
-    np.testing.assert_allclose(windowed, np.asarray(plain(X, attention_mask=band)), atol=1e-5)
-    assert not np.allclose(windowed, np.asarray(plain(X)), atol=1e-3)
+    band = to_numpy(masks.local_mask(5, window=1))[None]
+    np.testing.assert_allclose(windowed, to_numpy(plain(X, attention_mask=band)), atol=1e-5)
+    assert not np.allclose(windowed, to_numpy(plain(X)), atol=1e-3)
 
 
 def test_attention_window_keeps_far_tokens_out_of_one_block():
     block = TransformerEncoderBlock(num_heads=2, intermediate_dim=16, attention_window=1)
     changed = X.copy()
     changed[:, 4] += 5.0  # step 4 is 4 steps from step 0, 2 from step 2
-    before, after = np.asarray(block(X)), np.asarray(block(changed))
+    before, after = to_numpy(block(X)), to_numpy(block(changed))
     np.testing.assert_allclose(before[:, :3], after[:, :3], atol=1e-5)
     assert not np.allclose(before[:, 3], after[:, 3], atol=1e-3)
 

@@ -10,10 +10,13 @@ from seqkit.tasks import ClassifyTask
 from seqkit.tasks import Task
 from seqkit.tasks import get_task
 from seqkit.tasks import get_task_class
+from seqkit.tasks.translate import TranslateTask
 
 
 def test_registry_maps_names_to_task_classes():
-    assert TASKS == {"classify": ClassifyTask}
+    assert TASKS["classify"] is ClassifyTask
+    assert TASKS["translate"] is TranslateTask
+    assert TASKS["forecast"].__name__ == "ForecastTask"
     assert get_task_class("classify") is ClassifyTask
     config = types.SimpleNamespace(task="classify")
     task = get_task(config)

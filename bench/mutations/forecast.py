@@ -1,0 +1,93 @@
+"""Planted bugs in the forecast task: data windows, statistics, metrics, quantiles, baselines."""
+
+from mutate import Mutation
+
+WINDOWS = "tests/data/forecast_windows_test.py"
+PARTS = "tests/tasks/forecast/parts_test.py"
+METRICS = "tests/metrics/forecasting_test.py"
+LAYERS = "tests/layers/forecast_layers_test.py"
+MODELS = "tests/models/forecasting_test.py"
+BASELINES = "tests/models/forecast_baselines_test.py"
+
+MUTATIONS = [
+    Mutation(
+        name="forecast_normalise_on_all_data",
+        path="seqkit/data/forecast_windows.py",
+        old="rows.append(one.values[:max(train_end, 0)])",
+        new="rows.append(one.values)",
+        tests=(PARTS, WINDOWS),
+        description="normalisation statistics fitted on every part: test values leak into training",
+    ),
+    Mutation(
+        name="forecast_target_shifted_by_one",
+        path="seqkit/data/forecast_windows.py",
+        old="targets.append(one.values[t:t + horizon][:, target_index])",
+        new="targets.append(one.values[t + 1:t + horizon + 1][:, target_index])",
+        tests=(WINDOWS,),
+        description="a window's target starts one step after the step that follows the window",
+    ),
+    Mutation(
+        name="forecast_quantiles_unordered",
+        path="seqkit/layers/ordered_quantiles.py",
+        old="return ops.concatenate([base, base + ops.cumsum(steps, axis=-1)], axis=-1)",
+        new="return inputs",
+        tests=(LAYERS, MODELS),
+        description="quantile outputs no longer forced non-decreasing (quantiles may cross)",
+    ),
+    Mutation(
+        name="forecast_mase_wrong_season",
+        path="seqkit/tasks/forecast/data.py",
+        old="seasonal_naive_scale(one.values[:train_end, target_index], data.season)",
+        new="seasonal_naive_scale(one.values[:train_end, target_index], 1)",
+        tests=(PARTS,),
+        description="MASE scaled by the naive (season 1) error instead of the seasonal naive one",
+    ),
+    Mutation(
+        name="forecast_mase_scale_lag_one",
+        path="seqkit/metrics/forecasting.py",
+        old="scale = np.abs(history[season:] - history[:-season]).mean(axis=0)",
+        new="scale = np.abs(history[1:] - history[:-1]).mean(axis=0)",
+        tests=(METRICS,),
+        description="the seasonal naive scale ignores the season",
+    ),
+    Mutation(
+        name="forecast_smape_no_factor_two",
+        path="seqkit/metrics/forecasting.py",
+        old="2.0 * np.abs(y_true - y_pred), denominator,",
+        new="np.abs(y_true - y_pred), denominator,",
+        tests=(METRICS,),
+        description="sMAPE without the factor 2 (half the symmetric percentage error)",
+    ),
+    Mutation(
+        name="forecast_last_value_not_added_back",
+        path="seqkit/models/forecasting.py",
+        old="            forecast = forecast + ops.reshape(level, shape)",
+        new="            forecast = forecast + 0 * ops.reshape(level, shape)",
+        tests=(MODELS,),
+        description="subtract_last forgets to add the last value back to the forecast",
+    ),
+    Mutation(
+        name="forecast_unstandardize_inverted",
+        path="seqkit/layers/standardization.py",
+        old="            return inputs * std + mean",
+        new="            return (inputs - mean) / std",
+        tests=(LAYERS, MODELS),
+        description="the forecast is not mapped back to the targets' units",
+    ),
+    Mutation(
+        name="forecast_seasonal_naive_lag",
+        path="seqkit/models/forecast_baselines.py",
+        old="lags = season * (steps // season + 1)",
+        new="lags = season * (steps // season + 1) - 1",
+        tests=(BASELINES, PARTS),
+        description="the seasonal naive baseline reads one step too late",
+    ),
+    Mutation(
+        name="forecast_history_stamps_not_continued",
+        path="seqkit/tasks/forecast/history.py",
+        old="table.frequency.step * np.arange(1, data.horizon + 1)",
+        new="table.frequency.step * np.arange(0, data.horizon)",
+        tests=(PARTS,),
+        description="forecast rows start at the last observed time stamp instead of the next",
+    ),
+]

@@ -1,0 +1,358 @@
+"""`ForecastTask`: time-series windows in, the next `horizon` values out (`task: forecast`)."""
+
+import dataclasses
+import json
+import pathlib
+
+import numpy as np
+
+from seqkit.config import ExportConfig
+from seqkit.config import TrainConfig
+from seqkit.errors import DataError
+from seqkit.errors import RunDirError
+from seqkit.run_dir import write_text
+from seqkit.tasks.base import Batches
+from seqkit.tasks.base import Task
+from seqkit.tasks.base import steps_for
+from seqkit.tasks.forecast import data as data_lib
+from seqkit.tasks.forecast import evaluation
+from seqkit.tasks.forecast.config import ForecastDataConfig
+from seqkit.tasks.forecast.config import ForecastModelConfig
+
+
+@dataclasses.dataclass
+class ForecastAssets:
+    """What a forecast run learns from its data: the training statistics of every column.
+
+    Attributes:
+        normalizer: `seqkit.data.Normalizer` fitted on the training parts only.
+    """
+
+    normalizer: object
+
+    def stats(self, columns):
+        return ([self.normalizer.mean[c] for c in columns],
+                [self.normalizer.std[c] for c in columns])
+
+
+@dataclasses.dataclass
+class Windows:
+    """The examples of one part: `forecast_windows` arrays and the table they came from."""
+
+    arrays: dict
+    table: object
+    part: str
+
+    def __len__(self):
+        return len(self.arrays["start"])
+
+
+@dataclasses.dataclass
+class ForecastBatches(Batches):
+    """`Batches` that remember their windows (evaluation compares baselines on them)."""
+
+    windows: Windows = None
+
+
+class ForecastTask(Task):
+    """Forecasting with recurrent, seq2seq, Transformer and DLinear models (`seqkit.models.Forecaster`)."""
+
+    name = "forecast"
+    sections = {
+        "data": ForecastDataConfig,
+        "model": ForecastModelConfig,
+        "train": TrainConfig,
+        "export": ExportConfig,
+    }
+
+    def __init__(self, config):
+        super().__init__(config)
+        self._tables = {}
+
+    # ---- config
+
+    @classmethod
+    def monitor_modes(cls):
+        return {"loss": "min"}
+
+    @property
+    def quantiles(self):
+        return list(self.config.model.quantiles)
+
+    # ---- data
+
+    def data_files(self):
+        # One file holds every part; its test part is what `evaluate` scores.
+        data = self.config.data
+        files = {"train": data.train}
+        if data.test:
+            files["test"] = data.train
+        return files
+
+    def table(self, path):
+        """The file at `path` as a checked `SeriesTable` (read once per task)."""
+        key = str(path)
+        if key not in self._tables:
+            if path is None:
+                raise DataError("no data file: set data.train in the recipe")
+            self._tables[key] = data_lib.load_table(self.config.data, path)
+        return self._tables[key]
+
+    def validate_data(self, splits, assets=None):
+        data = self.config.data
+        summary = None
+        for split, path in splits.items():
+            table = self.table(path)
+            # Every part must hold windows: errors (window longer than the
+            # training part, horizon longer than validation / test) surface now.
+            for part in ("train", "validation", "test"):
+                data_lib.windows(data, table, part)
+            if split == "train":
+                summary = data_lib.statistics(data, table)
+        return summary
+
+    def _windows(self, path, part):
+        table = self.table(path)
+        return Windows(data_lib.windows(self.config.data, table, part), table, part)
+
+    def read_training_data(self):
+        path = self.config.data.train
+        validation = self._windows(path, "validation")
+        return self._windows(path, "train"), (validation if len(validation) else None)
+
+    def read_file(self, path):
+        return self._windows(path, "test")
+
+    def probes(self):
+        """`fit` ends with the forecasts after the end of the training file's series."""
+        return [self.config.data.train] if self.config.data.train else []
+
+    def test_file(self):
+        data = self.config.data
+        return data.train if data.test else None
+
+    # ---- assets
+
+    def build_assets(self, train_examples, data_summary):
+        return ForecastAssets(normalizer=data_summary)
+
+    def save_assets(self, assets, directory):
+        directory = pathlib.Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        write_text(directory / "statistics.json", assets.normalizer.to_json())
+
+    def load_assets(self, directory):
+        from seqkit.data.normalizer import Normalizer
+
+        path = pathlib.Path(directory) / "statistics.json"
+        try:
+            normalizer = Normalizer.from_json(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError) as error:
+            raise RunDirError(
+                f"cannot read {path} ({error}): the run's normalisation statistics are "
+                "missing or corrupt. Train the run again with --overwrite") from None
+        missing = [c for c in self.config.data.columns if c not in normalizer.columns]
+        if missing:
+            raise RunDirError(f"{path} has no statistics for column {missing[0]!r}")
+        return ForecastAssets(normalizer=normalizer)
+
+    def make_dataset(self, examples, assets, training):
+        import tensorflow as tf
+
+        arrays = examples.arrays
+        inputs = data_lib.model_inputs(self.config.data, arrays)
+        dataset = tf.data.Dataset.from_tensor_slices((inputs, arrays["target"]))
+        train = self.config.train
+        if training:
+            dataset = dataset.shuffle(min(len(examples), train.shuffle_buffer), seed=train.seed,
+                                      reshuffle_each_iteration=True)
+        dataset = dataset.batch(train.batch_size).prefetch(tf.data.AUTOTUNE)
+        return ForecastBatches(dataset=dataset, steps=steps_for(len(examples), train.batch_size),
+                               examples=len(examples), windows=examples)
+
+    # ---- model
+
+    def build_model(self, assets):
+        from seqkit.models.forecasting import Forecaster
+
+        data, model = self.config.data, self.config.model
+        columns = data.columns
+        mean, std = assets.stats(columns)
+        targets = len(data.target_columns)
+        known_start = targets + len(data.covariates)
+        forecaster = Forecaster(
+            model.kind, data.window, data.horizon, mean, std,
+            target_index=list(range(targets)),
+            known_index=list(range(known_start, len(columns))),
+            quantiles=self.quantiles or None, units=model.units, num_layers=model.num_layers,
+            num_heads=model.num_heads, intermediate_dim=model.intermediate_dim,
+            dropout=model.dropout, kernel_size=model.kernel_size, cell=model.cell,
+            subtract_last=model.subtract_last, name="forecaster",
+        )
+        window = np.zeros((1, data.window, len(columns)), np.float32)
+        future = np.zeros((1, data.horizon, len(data.known_covariates)), np.float32)
+        forecaster(data_lib.model_inputs(data, {"window": window, "future": future}))
+        return forecaster
+
+    def compile_args(self, assets):
+        from seqkit.models.forecast_loss import ForecastLoss
+
+        data = self.config.data
+        _, std = assets.stats(list(data.target_columns))
+        return {"loss": ForecastLoss(self.config.model.loss, std, self.quantiles or None)}
+
+    # ---- evaluation and prediction
+
+    def evaluate(self, run, batches, plots_dir=None, title="validation"):
+        windows = batches.windows
+        return evaluation.evaluate_part(
+            run.model, self.config.data, self.quantiles, windows.table, windows.part,
+            plots_dir=plots_dir)
+
+    def summarize(self, report):
+        model = report["model"]
+        text = (f"{report['windows']} windows: MAE {model['mae']:.4f}, "
+                f"RMSE {model['rmse']:.4f}, sMAPE {model['smape']:.2f}, MASE {model['mase']:.4f}")
+        if report["baselines"]:
+            best = min(report["baselines"].items(), key=lambda item: item[1]["mase"])
+            text += f" (best baseline {best[0]}: MASE {best[1]['mase']:.4f})"
+        if "coverage" in model:
+            text += (f", coverage {model['coverage']:.3f} "
+                     f"(nominal {model['nominal_coverage']:.2f})")
+        return text
+
+    def format_report(self, report):
+        return evaluation.format_report(report)
+
+    def forecast_history(self, serve, path, on_error="fail"):
+        """Forecasts after the end of every series of the history CSV at `path`.
+
+        Args:
+            serve: the serving function (`ForecastServing.serve`, or the
+                export's `serving_default`): per-column keyword inputs.
+            path: the history CSV (the training file's columns).
+            on_error: "fail" or "skip": a series shorter than the window.
+
+        Returns:
+            (rows, skipped): one dict per series and future step (the columns
+            of `history.output_columns`), and [(series id, reason)].
+        """
+        from seqkit.tasks.forecast import history
+        from seqkit.tasks.forecast.serving import input_name
+        from seqkit.tasks.forecast.serving import quantile_name
+
+        data = self.config.data
+        allow = list(data.target_columns) if data.known_covariates else []
+        table = data_lib.load_table(data, path, allow_missing=allow)
+        arrays, skipped = history.history_windows(data, table, on_error)
+        if len(arrays["series"]) == 0:
+            return [], skipped
+        inputs = {input_name(c): arrays["window"][:, :, j] for j, c in enumerate(data.columns)}
+        for j, column in enumerate(data.known_covariates):
+            inputs[f"{input_name(column)}_future"] = arrays["future"][:, :, j]
+        outputs = {k: np.asarray(v) for k, v in serve(**inputs).items()}
+        point = np.stack([outputs[input_name(t)] for t in data.target_columns], axis=-1)
+        levels = None
+        if self.quantiles:
+            levels = np.stack([
+                np.stack([outputs[quantile_name(t, q)] for q in self.quantiles], axis=-1)
+                for t in data.target_columns], axis=2)
+        rows = history.forecast_rows(data, table, arrays, point, levels, self.quantiles)
+        return rows, skipped
+
+    def score_history(self, serve, input_path, output_path, on_error="fail"):
+        """`seqkit forecast`: writes the forecast rows of a history CSV atomically.
+
+        Returns a dict: `output` (the path), `rows`, `series` (forecast) and
+        `skipped` ([(series id, reason)]).
+        """
+        import csv
+
+        from seqkit.run_dir import atomic_write
+        from seqkit.tasks.forecast import history
+
+        rows, skipped = self.forecast_history(serve, input_path, on_error)
+        columns = history.output_columns(self.config.data, self.quantiles)
+        with atomic_write(output_path, newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: (f"{v:.6f}" if isinstance(v, float) else v)
+                                 for k, v in row.items()})
+        return {"output": str(output_path), "rows": len(rows),
+                "series": len(rows) // self.config.data.horizon, "skipped": skipped}
+
+    def predict(self, run, inputs):
+        """Forecasts for history CSV paths: one dict per series and future step."""
+        module = self.serving_module(run)
+        results = []
+        for path in inputs:
+            rows, _ = self.forecast_history(module.serve, path)
+            results.extend(rows)
+        return results
+
+    def format_prediction(self, prediction):
+        return ", ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}"
+                         for k, v in prediction.items())
+
+    # ---- serving
+
+    def serving_module(self, run):
+        from seqkit.tasks.forecast.serving import ForecastServing
+
+        data = self.config.data
+        return ForecastServing(run.model, data.columns, data.target_columns,
+                               data.known_covariates, data.window, data.horizon, self.quantiles)
+
+    def serving_spec(self, assets):
+        from seqkit.serving import ServingInput
+        from seqkit.serving import ServingOutput
+        from seqkit.serving import ServingSpec
+        from seqkit.tasks.forecast.serving import input_name
+        from seqkit.tasks.forecast.serving import quantile_name
+
+        data = self.config.data
+        inputs = [ServingInput(name=input_name(c), dtype="float32", shape=(None, data.window),
+                               column=c, read="number") for c in data.columns]
+        # Known covariates' future values: `seqkit forecast` reads them from the
+        # rows after each series' last target; per-group `seqkit score` cannot.
+        inputs += [ServingInput(name=f"{input_name(c)}_future", dtype="float32",
+                                shape=(None, data.horizon), column=c, read="number")
+                   for c in data.known_covariates]
+        outputs = []
+        for target in data.target_columns:
+            names = [input_name(target)] + [quantile_name(target, q) for q in self.quantiles]
+            outputs += [ServingOutput(name=n, kind="numbers", column=n + "_step{index}")
+                        for n in names]
+        return ServingSpec(inputs=tuple(inputs), outputs=tuple(outputs),
+                           group_by=data.id_column, window=data.window)
+
+    def export_metadata(self, assets):
+        from seqkit.config import build
+
+        return {"forecast": {"data": build.to_plain(self.config.data),
+                             "quantiles": self.quantiles}}
+
+    @classmethod
+    def contract_recipe(cls, directory):
+        directory = pathlib.Path(directory)
+        days = np.datetime64("2024-01-01") + np.arange(120)
+        lines = ["date,store,sales,temp"]
+        rng = np.random.default_rng(0)
+        for store, level in (("a", 10.0), ("b", 20.0)):
+            for i, day in enumerate(days):
+                lines.append(f"{day},{store},{level + 3 * np.sin(i * 2 * np.pi / 7) + rng.normal():.3f},"
+                             f"{rng.normal():.3f}")
+        (directory / "series.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        recipe = json.dumps({
+            "task": "forecast", "name": "forecast_contract",
+            "data": {"train": str(directory / "series.csv"), "time_column": "date",
+                     "target_columns": ["sales"], "covariates": ["temp"], "id_column": "store",
+                     "window": 14, "horizon": 3, "validation": 14, "test": 14, "season": 7},
+            "model": {"kind": "dlinear", "kernel_size": 5, "loss": "pinball",
+                      "quantiles": [0.1, 0.5, 0.9]},
+            "train": {"epochs": 1, "batch_size": 32, "learning_rate": 0.01},
+        })
+        rows = [{"date": str(day), "store": "a", "sales": "10.0", "temp": "0.5"}
+                for day in days[:20]]
+        return recipe, rows

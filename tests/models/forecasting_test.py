@@ -1,0 +1,88 @@
+import inspect
+
+import keras
+import numpy as np
+import pytest
+
+from seqkit.metrics import forecasting as fm
+from seqkit.models import ForecastLoss
+from seqkit.models import Forecaster
+from seqkit.models.forecasting import KINDS
+
+RNG = np.random.default_rng(0)
+WINDOW = RNG.normal(50.0, 10.0, (8, 12, 3)).astype("float32")
+FUTURE = RNG.normal(0.0, 1.0, (8, 4, 1)).astype("float32")
+STATS = dict(mean=[50.0, 50.0, 0.0], std=[10.0, 10.0, 1.0])
+
+
+def make(kind, quantiles=None, **options):
+    return Forecaster(kind, 12, 4, target_index=[0, 1], known_index=[2], quantiles=quantiles,
+                      units=8, intermediate_dim=16, kernel_size=5, **STATS, **options)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_forecasts_ordered_quantiles_and_round_trips(kind, tmp_path):
+    model = make(kind, quantiles=[0.1, 0.5, 0.9], subtract_last=True)
+    inputs = {"window": WINDOW, "future": FUTURE}
+    # Large weights stress the ordering: it must hold whatever the weights.
+    model(inputs)
+    model.set_weights([w * 20 for w in model.get_weights()])
+    out = np.asarray(model(inputs))
+    assert out.shape == (8, 4, 2, 3)
+    assert np.all(np.diff(out, axis=-1) >= 0)
+    path = tmp_path / "m.keras"
+    model.save(path)
+    again = keras.models.load_model(path)
+    np.testing.assert_allclose(np.asarray(again(inputs)), out, rtol=1e-5, atol=1e-4)
+
+
+def test_zero_weights_forecast_the_training_mean_or_the_last_value():
+    inputs = {"window": WINDOW, "future": FUTURE}
+    for subtract_last, expected in ((False, np.full((8, 4, 2), 50.0)),
+                                    (True, np.repeat(WINDOW[:, -1:, :2], 4, axis=1))):
+        model = make("dlinear", subtract_last=subtract_last)
+        model(inputs)
+        model.set_weights([np.zeros_like(w) for w in model.get_weights()])
+        np.testing.assert_allclose(np.asarray(model(inputs)), expected, rtol=1e-5)
+
+
+def test_normalisation_runs_inside_the_model():
+    # The same raw window in other units with matching statistics gives the
+    # same forecast in those units.
+    model = make("lstm")
+    model({"window": WINDOW, "future": FUTURE})
+    config = model.get_config()
+    config.update(mean=[v * 3 + 1 for v in STATS["mean"][:2]] + [0.0],
+                  std=[v * 3 for v in STATS["std"][:2]] + [1.0])
+    scaled = Forecaster.from_config(config)
+    scaled({"window": WINDOW, "future": FUTURE})
+    scaled.set_weights(model.get_weights())
+    raw = WINDOW.copy()
+    raw[..., :2] = raw[..., :2] * 3 + 1
+    np.testing.assert_allclose(np.asarray(scaled({"window": raw, "future": FUTURE})),
+                               np.asarray(model({"window": WINDOW, "future": FUTURE})) * 3 + 1,
+                               rtol=1e-4)
+
+
+def test_config_names_every_argument():
+    config = make("transformer").get_config()
+    for name in inspect.signature(Forecaster.__init__).parameters:
+        if name not in ("self", "kwargs"):
+            assert name in config
+
+
+def test_known_covariates_are_required():
+    with pytest.raises(ValueError, match="future"):
+        make("dlinear")(WINDOW)
+
+
+def test_pinball_loss_matches_the_metric_in_standard_units():
+    y = RNG.normal(size=(5, 4, 2)).astype("float32")
+    q = np.sort(RNG.normal(size=(5, 4, 2, 3)), axis=-1).astype("float32")
+    std = [2.0, 4.0]
+    loss = float(ForecastLoss("pinball", std, [0.1, 0.5, 0.9])(y, q))
+    scale = np.array(std)[None, None, :]
+    expected = fm.pinball(y / scale, q / scale[..., None], [0.1, 0.5, 0.9])
+    assert loss == pytest.approx(expected, rel=1e-5)
+    mse = float(ForecastLoss("mse", std)(y, q[..., 1]))
+    assert mse == pytest.approx(np.mean(((y - q[..., 1]) / scale) ** 2), rel=1e-5)

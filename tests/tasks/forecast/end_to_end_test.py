@@ -1,0 +1,162 @@
+"""`task: forecast` through the CLI: fit, evaluate, export (fresh process), score, forecast, bad input."""
+
+import csv
+import json
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from seqkit.cli import main
+
+FRESH_PROCESS = r"""
+import json, sys
+import numpy as np
+import tensorflow as tf
+loaded = tf.saved_model.load(sys.argv[1])
+window = np.load(sys.argv[2])
+columns = json.loads(sys.argv[3])
+serve = loaded.signatures["serving_default"]
+by_column = serve(**{name: tf.constant(window[:, :, j]) for j, name in enumerate(columns)})
+raw = loaded.serve_windows(tf.constant(window))
+np.savez(sys.argv[4], **{k: v.numpy() for k, v in by_column.items()},
+         raw_forecast=raw["forecast"].numpy(), raw_quantiles=raw["quantiles"].numpy())
+"""
+
+
+def write_series(path, days=90, stores=("a", "b"), short=None):
+    rng = np.random.default_rng(0)
+    dates = np.datetime64("2024-01-01") + np.arange(days)
+    lines = ["date,store,sales,temp"]
+    for k, store in enumerate(stores):
+        count = short if short and store == stores[-1] else days
+        for i, day in enumerate(dates[:count]):
+            lines.append(f"{day},{store},{10 * (k + 1) + 3 * np.sin(2 * np.pi * i / 7) + rng.normal():.3f},"
+                         f"{rng.normal():.3f}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def recipe(tmp_path, **data):
+    write_series(tmp_path / "series.csv")
+    settings = {"train": "series.csv", "time_column": "date", "target_columns": ["sales"],
+                "covariates": ["temp"], "id_column": "store", "window": 14, "horizon": 3,
+                "validation": 14, "test": 14, "season": 7}
+    settings.update(data)
+    path = tmp_path / "tiny.yaml"
+    path.write_text(json.dumps({
+        "task": "forecast", "name": "tiny", "data": settings,
+        "model": {"kind": "dlinear", "kernel_size": 5, "loss": "pinball",
+                  "quantiles": [0.1, 0.5, 0.9]},
+        "train": {"epochs": 2, "batch_size": 32, "learning_rate": 0.01},
+    }))
+    return path
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.mark.large
+def test_fit_evaluate_export_forecast_and_score(tmp_path):
+    run = tmp_path / "run"
+    result = invoke("fit", recipe(tmp_path), "--run-dir", run)
+    assert result.exit_code == 0, result.output
+    assert (run / "assets" / "statistics.json").is_file()
+    assert "test: " in result.output and "coverage" in result.output
+
+    evaluated = invoke("evaluate", run)
+    assert evaluated.exit_code == 0, evaluated.output
+    for name in ("model", "last_value", "seasonal_naive", "holt_winters"):
+        assert name in evaluated.output
+    metrics = json.loads((run / "metrics.json").read_text())["test"]
+    assert len(metrics["model"]["per_step"]["mase"]) == 3
+    assert (run / "plots" / "forecasts_test.png").stat().st_size > 0
+    assert (run / "plots" / "error_by_step_test.png").stat().st_size > 0
+
+    exported = invoke("export", run, "--out", tmp_path / "serving")
+    assert exported.exit_code == 0, exported.output
+    version = tmp_path / "serving" / "1"
+
+    # The export in a fresh process (TensorFlow only) equals the in-memory model.
+    from seqkit.run import load_run
+
+    loaded = load_run(run)
+    window = np.random.default_rng(1).normal(15, 5, (5, 14, 2)).astype("float32")
+    expected = np.asarray(loaded.model(window))
+    np.save(tmp_path / "window.npy", window)
+    subprocess.run([sys.executable, "-c", FRESH_PROCESS, str(version), str(tmp_path / "window.npy"),
+                    json.dumps(["sales", "temp"]), str(tmp_path / "out.npz")], check=True)
+    got = np.load(tmp_path / "out.npz")
+    np.testing.assert_allclose(got["raw_quantiles"], expected, atol=1e-5)
+    np.testing.assert_allclose(got["raw_forecast"], expected[..., 1], atol=1e-5)
+    np.testing.assert_allclose(got["sales"], expected[:, :, 0, 1], atol=1e-5)
+    np.testing.assert_allclose(got["sales_q90"], expected[:, :, 0, 2], atol=1e-5)
+    assert np.all(np.diff(expected, axis=-1) >= 0)
+
+    # seqkit forecast: one row per series and step, time stamps continued.
+    history = write_series(tmp_path / "history.csv", days=40)
+    out = tmp_path / "next.csv"
+    forecast = invoke("forecast", version, history, "--out", out)
+    assert forecast.exit_code == 0, forecast.output
+    rows = list(csv.DictReader(out.open()))
+    assert [(r["store"], r["date"], r["step"]) for r in rows[:4]] == [
+        ("a", "2024-02-10", "1"), ("a", "2024-02-11", "2"), ("a", "2024-02-12", "3"),
+        ("b", "2024-02-10", "1")]
+    last = np.loadtxt(history, delimiter=",", skiprows=1, usecols=(2, 3))[26:40]
+    direct = np.asarray(loaded.model(last[None].astype("float32")))
+    assert float(rows[0]["sales"]) == pytest.approx(float(direct[0, 0, 0, 1]), abs=1e-4)
+    assert float(rows[2]["sales_q90"]) == pytest.approx(float(direct[0, 2, 0, 2]), abs=1e-4)
+    from_run = invoke("forecast", run, history, "--out", tmp_path / "next_run.csv")
+    assert from_run.exit_code == 0 and (tmp_path / "next_run.csv").read_text() == out.read_text()
+
+    # seqkit score: the shared per-group hook, one row per series.
+    scored = invoke("score", version, history, "--out", tmp_path / "scored.csv")
+    assert scored.exit_code == 0, scored.output
+    by_series = list(csv.DictReader((tmp_path / "scored.csv").open()))
+    assert [r["store"] for r in by_series] == ["a", "b"]
+    assert float(by_series[0]["sales_step0"]) == pytest.approx(float(rows[0]["sales"]), abs=1e-4)
+
+    # A series shorter than the window: named; skipped or an error per --on-error.
+    short = write_series(tmp_path / "short.csv", days=40, short=5)
+    failed = invoke("forecast", version, short, "--out", tmp_path / "none.csv")
+    assert failed.exit_code == 2 and "series 'b' has 5 steps" in failed.output
+    assert not (tmp_path / "none.csv").exists()
+    skipped = invoke("forecast", version, short, "--out", tmp_path / "some.csv", "--on-error", "skip")
+    assert skipped.exit_code == 0 and "skipped series 'b'" in skipped.output
+    assert {r["store"] for r in csv.DictReader((tmp_path / "some.csv").open())} == {"a"}
+
+    # A missing covariate at forecast time.
+    (tmp_path / "nocov.csv").write_text("date,store,sales\n2024-01-01,a,1\n")
+    missing = invoke("forecast", version, tmp_path / "nocov.csv", "--out", tmp_path / "x.csv")
+    assert missing.exit_code == 2 and "missing column 'temp'" in missing.output
+    assert not (tmp_path / "x.csv").exists()
+
+
+def _bad(tmp_path, text):
+    path = tmp_path / "series.csv"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("edit, settings, message", [
+    (lambda lines: lines[:5] + ["2024-01-05,a,abc,0.1"] + lines[6:], {},
+     "line 6, column 'sales': not a number: 'abc'"),
+    (lambda lines: lines[:3] + [lines[4], lines[3]] + lines[5:], {}, "line 5: time stamp out of order"),
+    (lambda lines: lines[:3] + [lines[3], lines[3]] + lines[5:], {}, "time stamp duplicated"),
+    (lambda lines: lines, {"window": 80}, "longer than the training part"),
+    (lambda lines: lines, {"horizon": 0}, "horizon must be > 0"),
+])
+def test_bad_input_exits_2_and_writes_nothing(tmp_path, edit, settings, message):
+    path = recipe(tmp_path, **settings)
+    data = tmp_path / "series.csv"
+    lines = data.read_text().splitlines()
+    data.write_text("\n".join(edit(lines)) + "\n")
+    result = invoke("fit", path, "--run-dir", tmp_path / "run")
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "run").exists()
