@@ -17,6 +17,11 @@ instead), so the held-out rows cost the final model no training data.
     python bench/sst2.py --only bilstm --set train.epochs=2
     python bench/sst2.py --keep-runs /tmp/sst2_runs
     python bench/sst2.py --only transformer --seeds 42,1,2   # mean and spread over 3 seeds
+    python bench/sst2.py --raw                # also score dev turned back into raw text
+
+`--raw` scores every model a second time on the dev sentences turned back
+into raw text (`to_raw`: "is n't" -> "isn't", "it 's" -> "it's", "film ." ->
+"film."), the text users send, and reports the drop from PTB to raw.
 
 The data live in ../shared/data/sentiment beside the checkout; without them the
 bench prints why and exits 0.
@@ -26,6 +31,7 @@ import argparse
 import csv
 import os
 import pathlib
+import re
 import shutil
 import sys
 import tempfile
@@ -43,6 +49,20 @@ RECIPES = {
 }
 TARGET = 0.83
 DEFAULT_CS = (0.25, 1.0, 4.0, 16.0, 32.0, 64.0)
+# PTB splits a negation or clitic off its word and puts a space before
+# punctuation; raw text does neither.
+_CLITIC = re.compile(r" (n't|'s|'re|'ve|'ll|'d|'m)(?=\s|$)")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r" ([.,!?;:]+)(?=\s|$)")
+
+
+def to_raw(text):
+    """A PTB-tokenised SST-2 sentence as a user would type it.
+
+    >>> to_raw("it 's a film that is n't bad , and funny .")
+    "it's a film that isn't bad, and funny."
+    """
+    text = _CLITIC.sub(r"\1", text)
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
 
 
 def read_tsv(path):
@@ -62,7 +82,7 @@ def read_tsv(path):
 
 
 def tfidf_baseline(train_texts, train_labels, eval_texts, eval_labels, cs=DEFAULT_CS,
-                   held_out=0.1, seed=0):
+                   held_out=0.1, seed=0, raw_texts=None):
     """TF-IDF (word 1-2 grams, sublinear tf) + logistic regression.
 
     C is chosen by accuracy on a stratified `held_out` fraction of the training
@@ -71,8 +91,9 @@ def tfidf_baseline(train_texts, train_labels, eval_texts, eval_labels, cs=DEFAUL
 
     Returns:
         dict with "C", "held_out_accuracy" (of the chosen C), "accuracy" (on
-        the evaluation data), "seconds" (wall time of selection + refit) and
-        "held_out_by_c" ({C: held-out accuracy}).
+        the evaluation data), "seconds" (wall time of selection + refit),
+        "held_out_by_c" ({C: held-out accuracy}) and "raw_accuracy" (on
+        `raw_texts` with the evaluation labels, or None).
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -106,67 +127,69 @@ def tfidf_baseline(train_texts, train_labels, eval_texts, eval_labels, cs=DEFAUL
         "accuracy": accuracy,
         "seconds": time.monotonic() - start,
         "held_out_by_c": by_c,
+        "raw_accuracy": None if raw_texts is None else float(
+            model.score(vectorizer.transform(raw_texts), eval_labels)
+        ),
     }
 
 
-REFIT_OVERRIDES = (
-    "data.validation_split=0",
-    "data.validation_min_words=0",
-    "data.exclude_held_out_phrases=false",
-    "train.early_stopping_patience=null",
-)
+def _raw_accuracy(result, raw_path):
+    if raw_path is None:
+        return None
+    from seqkit import runner
+
+    return float(runner.evaluate(result.run, data=str(raw_path), split="dev_raw")["accuracy"])
 
 
-def fit_recipe(recipe_path, train_path, dev_path, run_dir, overrides=(), verbose=2, refit=True):
+def fit_recipe(recipe_path, train_path, dev_path, run_dir, overrides=(), verbose=2, refit=True,
+               raw_path=None):
     """Trains one pipeline YAML with `seqkit.runner.fit`; returns its figures.
 
     The recipe's own held-out part of `train_path` selects the best epoch;
     `dev_path` is passed as the test split and only scored. With `refit`
-    (the default), a second run then trains the same recipe from scratch on
-    every training row for the selected number of epochs (no held-out part,
-    so no selection) and that model is the one scored on dev, as the
-    baseline refits on all rows with its selected C. The figures of the
-    selection run are kept under "select_*".
+    (the default) the recipe runs with `train.refit: true`: seqkit trains
+    the same recipe again from scratch on every training row for the
+    selected number of epochs (the selection run is kept as
+    `<run_dir>-selection`), and that model is the one scored on dev, as the
+    baseline refits on all rows with its selected C. The selection run's dev
+    accuracy is "select_accuracy". With `raw_path` (dev as raw text,
+    `to_raw`), the scored model's accuracy on it is "raw_accuracy".
     """
     from seqkit import runner
     from seqkit.config import load_config
 
     data = {"train": str(train_path), "test": str(dev_path)}
-    config = load_config([str(recipe_path)], overrides, data)
+    config = load_config([str(recipe_path)], [*overrides, f"train.refit={'true' if refit else 'false'}"], data)
     if config.data.validation is not None and pathlib.Path(config.data.validation).resolve() == \
             pathlib.Path(dev_path).resolve():
         raise ValueError(f"{recipe_path}: data.validation is the dev file; dev would pick the "
                          "checkpoint. Use data.validation: null and data.validation_split instead")
     start = time.monotonic()
     result = runner.fit(config, run_dir=run_dir, overwrite=True, verbose=verbose)
-    seconds = time.monotonic() - start
-    held_out = list(result.history.get("val_accuracy") or [])
-    best_epoch = held_out.index(max(held_out)) + 1 if held_out else result.epochs
     figures = {
         "accuracy": float(result.metrics["test"]["accuracy"]),
-        "held_out_accuracy": float(result.metrics["validation"]["accuracy"]),
-        "best_epoch": best_epoch,
-        "epochs": result.epochs,
-        "seconds": seconds,
+        "seconds": time.monotonic() - start,
         "params": int(result.run.model.count_params()),
-        "refit": False,
+        "refit": result.refit is not None,
+        "raw_accuracy": _raw_accuracy(result, raw_path),
     }
-    if not refit or not held_out:
+    if result.refit is None:
+        held_out = list(result.history.get("val_accuracy") or [])
+        figures.update({
+            "held_out_accuracy": float(result.metrics["validation"]["accuracy"]),
+            "best_epoch": held_out.index(max(held_out)) + 1 if held_out else result.epochs,
+            "epochs": result.epochs,
+        })
         return figures
-    refit_overrides = [*overrides, *REFIT_OVERRIDES, f"train.epochs={best_epoch}"]
-    refit_config = load_config([str(recipe_path)], refit_overrides, data)
-    start = time.monotonic()
-    refitted = runner.fit(refit_config, run_dir=pathlib.Path(f"{run_dir}_refit"), overwrite=True,
-                          verbose=verbose)
-    trained = list(refitted.history.get("accuracy") or [0.0])
+    trained = list(result.history.get("accuracy") or [0.0])
     figures.update({
-        "select_accuracy": figures["accuracy"],
+        "held_out_accuracy": float(result.refit["validation"]["accuracy"]),
+        "best_epoch": result.refit["best_epoch"],
+        "epochs": result.refit["of_epochs"],
+        "select_accuracy": float(result.refit["test"]["accuracy"]),
         # The refit monitors training accuracy (there is no held-out part);
         # it rises every epoch, so this is the last one.
         "refit_epoch": trained.index(max(trained)) + 1,
-        "accuracy": float(refitted.metrics["test"]["accuracy"]),
-        "seconds": figures["seconds"] + time.monotonic() - start,
-        "refit": True,
     })
     return figures
 
@@ -185,13 +208,26 @@ def format_table(baseline, results, target=TARGET):
     """
     header = ("model", "dev acc", "held-out train acc", "best epoch", "train wall s",
               "vs baseline", f">= {target} and > baseline")
+    raw = any(r.get("raw_accuracy") is not None for r in [baseline or {}, *results.values()])
+    if raw:
+        header += ("raw dev acc", "PTB -> raw", "raw vs baseline")
     rows = []
     base = None
+    base_raw = (baseline or {}).get("raw_accuracy")
+
+    def raw_columns(r):
+        if not raw:
+            return ()
+        if r.get("raw_accuracy") is None:
+            return ("n/a", "n/a", "n/a")
+        return (f"{r['raw_accuracy']:.4f}", f"{r['raw_accuracy'] - r['accuracy']:+.4f}",
+                f"{r['raw_accuracy'] - base_raw:+.4f}" if base_raw is not None else "n/a")
+
     if baseline is not None:
         base = baseline["accuracy"]
         rows.append((f"tfidf+logreg (C={baseline['C']:g})", f"{base:.4f}",
                      f"{baseline['held_out_accuracy']:.4f}", "-",
-                     f"{baseline['seconds']:.1f}", "+0.0000", "-"))
+                     f"{baseline['seconds']:.1f}", "+0.0000", "-", *raw_columns(baseline)))
     for name, r in results.items():
         seeds = r.get("seeds") or []
         dev = f"{r['accuracy']:.4f}"
@@ -205,6 +241,7 @@ def format_table(baseline, results, target=TARGET):
             f"{r['seconds']:.1f}",
             f"{r['accuracy'] - base:+.4f}" if base is not None else "n/a",
             "yes" if r["accuracy"] >= target and (base is None or r["accuracy"] > base) else "no",
+            *raw_columns(r),
         ))
     widths = [max(len(str(row[i])) for row in [header] + rows) for i in range(len(header))]
     line = lambda row: "| " + " | ".join(str(v).ljust(w) for v, w in zip(row, widths)) + " |"
@@ -278,10 +315,14 @@ def main(argv=None):
                         help="Train each recipe once per seed (train.seed; the held-out split keeps "
                              "its split_seed) and report mean dev accuracy with its standard "
                              "deviation. Default: the recipe's own seed, once.")
+    parser.add_argument("--raw", action="store_true",
+                        help="Also score every model on dev turned back into raw text (to_raw).")
+    parser.add_argument("--data-dir", type=pathlib.Path, default=DATA_DIR,
+                        help=f"Where {TRAIN_FILE} and {DEV_FILE} are. Default: {DATA_DIR}.")
     parser.add_argument("--verbose", type=int, default=2, help="model.fit verbosity (0, 1, 2).")
     args = parser.parse_args(argv)
 
-    train_path, dev_path = DATA_DIR / TRAIN_FILE, DATA_DIR / DEV_FILE
+    train_path, dev_path = args.data_dir / TRAIN_FILE, args.data_dir / DEV_FILE
     if not (train_path.is_file() and dev_path.is_file()):
         print(f"sst2 bench skipped: {train_path} and {dev_path} are not present "
               "(../shared/data beside the checkout holds them).")
@@ -304,11 +345,16 @@ def main(argv=None):
             train_path = scratch / "sst2_train_5000.tsv"
             _write_subsample(train_texts, train_labels, train_path)
             overrides = ["train.epochs=1", *overrides]
+        raw_texts = raw_path = None
+        if args.raw:
+            raw_texts = [to_raw(text) for text in dev_texts]
+            raw_path = scratch / "sst2_dev_raw.tsv"
+            _write_subsample(raw_texts, dev_labels, raw_path)
         print(f"SST-2: {len(train_texts):,} training rows, {len(dev_texts):,} dev rows"
               f"{' (quick)' if args.quick else ''}", flush=True)
         baseline = None
         if not args.only or "baseline" in args.only:
-            baseline = tfidf_baseline(train_texts, train_labels, dev_texts, dev_labels)
+            baseline = tfidf_baseline(train_texts, train_labels, dev_texts, dev_labels, raw_texts=raw_texts)
             print("baseline held-out accuracy by C: "
                   + ", ".join(f"{c:g}: {a:.4f}" for c, a in baseline["held_out_by_c"].items())
                   + f" -> C={baseline['C']:g}, dev {baseline['accuracy']:.4f}", flush=True)
@@ -322,12 +368,14 @@ def main(argv=None):
                 run_dir = runs_root / (f"sst2_{name}" if seed is None else f"sst2_{name}_seed{seed}")
                 print(f"training {name}: {recipe.relative_to(ROOT)} {' '.join(seed_overrides)}", flush=True)
                 per_seed[seed] = r = fit_recipe(recipe, train_path, dev_path, run_dir, seed_overrides,
-                                                verbose=args.verbose, refit=args.refit)
+                                                verbose=args.verbose, refit=args.refit, raw_path=raw_path)
                 refit = (f", refit on all rows for {r['best_epoch']} epochs (kept epoch {r['refit_epoch']}); "
                          f"the selection run's own dev {r['select_accuracy']:.4f}") if r["refit"] else ""
                 print(f"{name}: held-out train {r['held_out_accuracy']:.4f} "
                       f"(best epoch {r['best_epoch']}/{r['epochs']}){refit}, "
-                      f"dev {r['accuracy']:.4f} in {r['seconds']:.1f}s", flush=True)
+                      f"dev {r['accuracy']:.4f}"
+                      + (f", raw dev {r['raw_accuracy']:.4f}" if r["raw_accuracy"] is not None else "")
+                      + f" in {r['seconds']:.1f}s", flush=True)
             results[name] = over_seeds(per_seed) if args.seeds else per_seed[None]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

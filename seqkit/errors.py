@@ -46,3 +46,7 @@ class DataError(SeqkitError):
 
 class RunDirError(SeqkitError):
     """A run directory or exported model is missing pieces or is corrupt."""
+
+
+class TrainingError(SeqkitError):
+    """Training cannot go on (the loss became NaN or infinite); exit code 1."""

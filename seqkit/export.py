@@ -27,12 +27,15 @@ import os
 import pathlib
 import re
 import shutil
-import uuid
 
 import tensorflow as tf
 
 from seqkit import __version__
 from seqkit.errors import RunDirError
+from seqkit.errors import SeqkitError
+from seqkit.run_dir import remove_stale_temporaries
+from seqkit.run_dir import stop_requested
+from seqkit.run_dir import temporary_name
 
 SIGNATURE_KEY = "serving_default"
 METADATA_FILE = pathlib.Path("assets.extra") / "seqkit.json"
@@ -86,10 +89,14 @@ def save_serving_module(module, out_dir, metadata=None):
     out_dir = pathlib.Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise RunDirError(f"{out_dir} exists and is not a directory; pick another --out")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except (NotADirectoryError, FileExistsError):
+        raise RunDirError(f"cannot create {out_dir}: a part of that path is a file; pick another --out") from None
 
     concrete = serve.get_concrete_function()
-    temp_dir = out_dir / f".tmp-export-{uuid.uuid4().hex}"
+    remove_stale_temporaries(out_dir, "export")  # versions a killed export left half-written
+    temp_dir = temporary_name(out_dir / "export")
     try:
         tf.saved_model.save(module, str(temp_dir), signatures={SIGNATURE_KEY: concrete})
         ops = graph_op_types(temp_dir)
@@ -107,9 +114,19 @@ def save_serving_module(module, out_dir, metadata=None):
         meta_path.parent.mkdir(parents=True, exist_ok=True)
         meta_path.write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
         return _publish(temp_dir, out_dir)
+    except (OSError, tf.errors.OpError) as error:
+        raise SeqkitError(f"cannot write the export under {out_dir}: {_reason(error)}") from error
     finally:
         if temp_dir.exists():
             shutil.rmtree(temp_dir, ignore_errors=True)
+
+
+def _reason(error):
+    """Why a write failed, without the temporary path: "File too large", "No space left on device"."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    text = (getattr(error, "message", None) or str(error)).strip().splitlines()[0]
+    return text.rsplit("; ", 1)[-1][:200]
 
 
 def _publish(temp_dir, out_dir):
@@ -117,6 +134,8 @@ def _publish(temp_dir, out_dir):
     # for the same number end with one of them taking the next number.
     for _ in range(100):
         version_dir = out_dir / str(next_version(out_dir))
+        if stop_requested():
+            raise KeyboardInterrupt  # the user stopped seqkit: publish nothing
         try:
             os.rename(temp_dir, version_dir)
             return version_dir

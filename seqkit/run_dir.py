@@ -4,7 +4,7 @@ A run directory (`runs/<name>/`) holds everything a finished training run
 leaves behind::
 
     config.yaml      the resolved config
-    assets/          tokenizer.json, vocab.txt, labels.txt
+    assets/          tokenizer.json, vocab.txt, labels.json
     checkpoints/     backup/ (last epoch, with optimizer state, for --resume)
                      and best.weights.h5
     model.keras      the best model, Keras format (written last: a run
@@ -14,18 +14,32 @@ leaves behind::
     metrics.json     written by fit (validation, test) and evaluate
     plots/           training curves, confusion matrix (PNG)
 
+    .seqkit-run      the marker: seqkit made this directory (`RunDir.make`)
+
 Every file is written under a temporary name and renamed into place, so an
-interrupted run never leaves a half-written file that looks complete.
+interrupted run never leaves a half-written file that looks complete. The
+temporary name holds the writer's process id (`.NAME.tmp-PID-RANDOM`); a
+temporary whose process is gone was left by a killed run, and the next write
+of the same file removes it (`remove_stale_temporaries`).
+
+`--overwrite` removes a run directory only through `RunDir.remove_for_overwrite`,
+which refuses anything seqkit did not make (no marker), anything holding files
+seqkit does not write, and the working directory or one of its parents.
 """
 
 import contextlib
 import os
 import pathlib
-import tempfile
+import re
+import secrets
+import shutil
+
+from seqkit.errors import ConfigError
+from seqkit.errors import RunDirError
 
 CONFIG = "config.yaml"
 ASSETS = "assets"
-LABELS = "assets/labels.txt"
+LABELS = "assets/labels.json"
 CHECKPOINTS = "checkpoints"
 BACKUP = "checkpoints/backup"
 BEST_WEIGHTS = "checkpoints/best.weights.h5"
@@ -34,6 +48,60 @@ HISTORY = "history.csv"
 LOGS = "logs"
 METRICS = "metrics.json"
 PLOTS = "plots"
+MARKER = ".seqkit-run"
+# What seqkit writes at the top of a run directory: a directory holding
+# anything else is not removed by --overwrite.
+LAYOUT_DIRS = frozenset({ASSETS, CHECKPOINTS, LOGS, PLOTS})
+LAYOUT_FILES = frozenset({CONFIG, MODEL, HISTORY, METRICS, MARKER})
+_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.tmp-(?P<pid>[0-9]+)-[0-9a-f]+(?:\.[^.]*)?$")
+
+
+def path_component_problem(name):
+    """What keeps `name` from being one plain file or directory name, or None.
+
+    Plain: a non-empty string, not `.` or `..`, not hidden, no path
+    separator, no control character, no surrounding spaces. Such a name,
+    joined to a directory, stays inside it.
+
+    >>> path_component_problem("vocab.txt") is None
+    True
+    >>> path_component_problem("../x")
+    "must not start with '.' (a hidden name)"
+    """
+    if not isinstance(name, str) or not name:
+        return "must be a non-empty string"
+    if name in (".", ".."):
+        return "must not be '.' or '..'"
+    if name.startswith("."):
+        return "must not start with '.' (a hidden name)"
+    if "/" in name or "\\" in name or os.sep in name or (os.altsep and os.altsep in name):
+        return "must be a single path component, without '/' or '\\'"
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "must not hold control characters"
+    if name != name.strip():
+        return "must not start or end with a space"
+    return None
+
+
+def validate_run_name(name, field="name"):
+    """Checks that a run name is one safe path component; returns it.
+
+    A run lives in `runs/<name>`, so the name must not reach outside `runs/`:
+    not empty, not `.` or `..`, not hidden (a leading dot), no path separator,
+    no NUL or other control character, no surrounding spaces.
+
+    >>> validate_run_name("sst2_bilstm")
+    'sst2_bilstm'
+
+    Raises:
+        ConfigError: naming the field and the value.
+    """
+    problem = path_component_problem(name)
+    if problem is not None:
+        raise ConfigError(
+            f"{field} {problem}: the run directory is runs/<{field}>. Received: {field}={name!r}"
+        )
+    return name
 
 
 class RunDir:
@@ -67,15 +135,174 @@ class RunDir:
     metrics = property(lambda self: self.path / METRICS)
     plots = property(lambda self: self.path / PLOTS)
 
+    marker = property(lambda self: self.path / MARKER)
+
     def make(self):
-        """Creates the directory and its sub-directories; returns self."""
-        for sub in (self.path, self.assets, self.checkpoints, self.logs, self.plots):
+        """Creates the directory and its sub-directories; returns self.
+
+        When seqkit creates the directory (or finds it empty) it writes the
+        marker file that lets `remove_for_overwrite` delete it later. A
+        directory that already held something keeps its state.
+        """
+        if self.path.is_symlink() or (self.path.exists() and not self.path.is_dir()):
+            raise RunDirError(f"{self.path} exists and is not a directory; pick another --run-dir")
+        claim = not self.path.exists() or not any(self.path.iterdir())
+        self.path.mkdir(parents=True, exist_ok=True)
+        if claim:
+            write_text(self.marker, "a run directory made by seqkit; `seqkit fit --overwrite` may replace it\n")
+        for sub in (self.assets, self.checkpoints, self.logs, self.plots):
             sub.mkdir(parents=True, exist_ok=True)
         return self
 
     def exists(self):
         """True when the directory exists and holds anything at all."""
         return self.path.is_dir() and any(self.path.iterdir())
+
+    def remove_for_overwrite(self):
+        """Deletes the run directory for `--overwrite`, when it is safe to.
+
+        Only a directory seqkit made (it holds the marker file `.seqkit-run`)
+        and that holds nothing but what seqkit writes (`LAYOUT_DIRS`,
+        `LAYOUT_FILES`, temporaries) is deleted; never the working directory
+        or one of its parents, never through a symbolic link. A missing
+        directory is fine.
+
+        Raises:
+            RunDirError: the directory is not seqkit's to delete; the message
+                names it and the reason, and nothing is deleted.
+        """
+        path = self.path
+        if not os.path.lexists(path):
+            return
+        if path.is_symlink() or not path.is_dir():
+            raise RunDirError(
+                f"refusing to overwrite {path}: it is a link or a file, not a run directory seqkit made"
+            )
+        resolved = path.resolve()
+        cwd = pathlib.Path.cwd().resolve()
+        if resolved == cwd or resolved in cwd.parents or resolved == pathlib.Path.home().resolve():
+            raise RunDirError(
+                f"refusing to overwrite {path}: it is the working directory, one of its parents "
+                "or the home directory. Pick another --run-dir or run name"
+            )
+        if not any(path.iterdir()):
+            return  # nothing to lose; `make` claims it
+        if not self.marker.is_file():
+            raise RunDirError(
+                f"refusing to overwrite {path}: seqkit did not make it (no {MARKER} marker). "
+                "Delete it yourself if it is yours to lose, or pick another --run-dir"
+            )
+        foreign = sorted(child.name for child in path.iterdir() if not _is_run_entry(child))
+        if foreign:
+            raise RunDirError(
+                f"refusing to overwrite {path}: it holds {foreign[0]!r}, which seqkit does not write"
+                f"{f' (and {len(foreign) - 1} more)' if len(foreign) > 1 else ''}. "
+                "Move it out or pick another --run-dir"
+            )
+        shutil.rmtree(path)
+
+
+def _is_run_entry(child):
+    if child.is_symlink():
+        return False
+    if child.name in LAYOUT_DIRS:
+        return child.is_dir()
+    if child.name in LAYOUT_FILES:
+        return child.is_file()
+    return bool(_TEMPORARY.match(child.name))
+
+
+def temporary_name(path):
+    """A hidden name beside `path` for writing it: `.NAME.tmp-PID-RANDOM[.SUFFIX]`.
+
+    The suffix of `path` is kept, since some writers check it.
+
+    >>> temporary_name("runs/a/model.keras").name.startswith(".model.keras.tmp-")
+    True
+    """
+    path = pathlib.Path(path)
+    return path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}{path.suffix}")
+
+
+def _process_alive(pid):
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    except OverflowError:
+        return False
+    return True
+
+
+def remove_stale_temporaries(directory, name=None):
+    """Removes temporaries in `directory` left by processes that no longer run.
+
+    A temporary (`temporary_name`) holds the id of the process that writes
+    it; one whose process is gone was left by a killed run (SIGKILL, power
+    loss) and can never be completed. Temporaries of running processes (a
+    concurrent `seqkit` writing the same directory) are left alone.
+
+    Args:
+        directory: path-like. Where to look (not recursive).
+        name: str or None. Only temporaries of this final file name (e.g.
+            "model.keras"); None: every temporary.
+
+    Returns:
+        list of `pathlib.Path`: what was removed.
+    """
+    directory = pathlib.Path(directory)
+    removed = []
+    try:
+        children = list(directory.iterdir())
+    except OSError:
+        return removed
+    for child in children:
+        match = _TEMPORARY.match(child.name)
+        if match is None or (name is not None and match.group("name") != name):
+            continue
+        if _process_alive(int(match.group("pid"))):
+            continue
+        try:
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+        except FileNotFoundError:
+            continue  # another run cleaned it first
+        removed.append(child)
+    return removed
+
+
+# Set when the user asked the process to stop (SIGINT, SIGTERM; see
+# `seqkit.cli.common`): from then on no output is renamed into place, even if
+# a library swallowed the KeyboardInterrupt the signal raised.
+_stop_requests = []
+
+
+def request_stop(signum):
+    """Records that the process was asked to stop; `publish` refuses from then on."""
+    _stop_requests.append(signum)
+
+
+def stop_requested():
+    """The signal numbers `request_stop` recorded (empty when none)."""
+    return list(_stop_requests)
+
+
+def publish(temporary, path):
+    """Renames a finished `temporary` onto `path` (`os.replace`), unless a stop was requested.
+
+    Raises:
+        KeyboardInterrupt: a stop was requested (`request_stop`); the
+            temporary is left for the caller's clean-up.
+    """
+    if _stop_requests:
+        raise KeyboardInterrupt
+    os.replace(temporary, path)
 
 
 @contextlib.contextmanager
@@ -91,14 +318,11 @@ def atomic_path(path):
     """
     path = pathlib.Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}"
-    )
-    os.close(fd)
-    os.unlink(tmp)  # the writer creates it; some refuse to overwrite
+    remove_stale_temporaries(path.parent, path.name)
+    tmp = temporary_name(path)  # the writer creates it; some refuse to overwrite
     try:
         yield pathlib.Path(tmp)
-        os.replace(tmp, path)
+        publish(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -10,7 +10,6 @@ import dataclasses
 import json
 import os
 import pathlib
-import shutil
 import time
 
 from seqkit import config as config_lib
@@ -29,6 +28,8 @@ from seqkit.run_dir import RunDir
 from seqkit.run_dir import atomic_path
 from seqkit.tasks import get_task
 from seqkit.training import Trainer
+from seqkit.training.backup import find_backup
+from seqkit.training.backup import restore_backup
 from seqkit.training import history_columns
 from seqkit.training import read_history
 
@@ -53,6 +54,8 @@ class FitResult:
         training: how it trained (strategy, replicas, workers, global and
             per-replica batch size, dtype policy, jit_compile), as metrics.json
             records it under "training".
+        refit: with `train.refit`, the pick: {"selection_run", "monitor",
+            "best_epoch", "of_epochs", "validation"}; else None.
     """
 
     run: Run
@@ -64,6 +67,7 @@ class FitResult:
     train_examples: int | None
     validation_examples: int | None
     training: dict | None = None
+    refit: dict | None = None
 
 
 def default_run_dir(config):
@@ -166,12 +170,20 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
         ConfigError: the run directory exists and neither `resume` nor
             `overwrite` is set, or both are set.
         DataError: a data file is missing or does not fit the task.
+        RunDirError: `resume` finds no checkpoint, or only corrupt ones or
+            ones that do not fit the model (checked before anything in the
+            run directory changes; a corrupt last checkpoint falls back to
+            the previous one).
+        TrainingError: the loss became NaN or infinite (the last good
+            checkpoint and best weights are kept; no model is saved).
     """
 
     from seqkit.training import precision as precision_lib
     from seqkit.training import strategy as strategy_lib
 
     train_config = config.train
+    if train_config.refit:
+        return _fit_and_refit(config, run_dir, resume, overwrite, callbacks, verbose, strategy, precision)
     if strategy is None:
         # Before any other TensorFlow op: a multi-worker strategy sets up the
         # collective ops of the whole process.
@@ -192,6 +204,7 @@ def _fit(config, run_dir, resume, overwrite, callbacks, verbose, strategy, polic
     from seqkit.training import strategy as strategy_lib
 
     run = _open_run_dir(config, run_dir, resume, overwrite)
+    backup = find_backup(run.backup) if resume else None  # before anything changes
     distribution = strategy_lib.describe(strategy, config.train.strategy, config.train.batch_size)
     task = get_task(config)
     saved = task.load_assets(run.assets) if resume else None
@@ -199,11 +212,11 @@ def _fit(config, run_dir, resume, overwrite, callbacks, verbose, strategy, polic
     keras.utils.set_random_seed(config.train.seed)
     train_examples, validation_examples = task.read_training_data()
     assets = saved if resume else task.build_assets(train_examples, summary)
-    if overwrite and run.path.exists():
-        shutil.rmtree(run.path)
+    if overwrite:
+        run.remove_for_overwrite()
     run.make()
-    run_dir_lib.write_text(run.config, config.to_yaml())  # on resume: the changed train.*
     if not resume:
+        run_dir_lib.write_text(run.config, config.to_yaml())
         task.save_assets(assets, run.assets)
 
     train = _batches(task, train_examples, assets, training=True)
@@ -213,6 +226,9 @@ def _fit(config, run_dir, resume, overwrite, callbacks, verbose, strategy, polic
         monitor = monitor[len("val_"):]
     trainer = Trainer(config.train, run, strategy=strategy, precision=policy, jit_compile=config.train.jit_compile)
     model = trainer.build(lambda: task.build_model(assets), task.compile_args(assets), train.steps)
+    if resume:
+        restore_backup(model, backup)  # fits the model (else nothing changed); the previous if the last is bad
+        run_dir_lib.write_text(run.config, config.to_yaml())  # the changed train.*
     trained = trainer.fit(
         model, train.dataset, None if validation is None else validation.dataset,
         monitor, task.monitor_mode(monitor), resume=resume, callbacks=callbacks, verbose=verbose,
@@ -223,6 +239,56 @@ def _fit(config, run_dir, resume, overwrite, callbacks, verbose, strategy, polic
     result = Run(path=run.path, config=config, task=task, model=model, assets=assets)
     training = {**distribution, "precision": policy, "jit_compile": bool(model.jit_compile)}
     return _report_fit(result, run, trained.initial_epoch, train, validation, training)
+
+
+# Data settings that hold rows out of the training file, and their values for
+# "train on every row" (the text tasks' data sections have them).
+_EVERY_ROW = {"validation_split": 0.0, "validation_min_words": 0, "exclude_held_out_phrases": False}
+
+
+def _fit_and_refit(config, run_dir, resume, overwrite, callbacks, verbose, strategy, precision):
+    """`train.refit`: a selection run picks the epochs on held-out rows, then a run on every row.
+
+    The selection run goes to `<run>-selection`; the refit, the run's model,
+    to the run directory itself, with `metrics.json` recording the pick.
+    """
+    if resume:
+        raise ConfigError(
+            "--resume with train.refit: resume the selection or the refit run itself "
+            "(--set train.refit=false), or train again with --overwrite"
+        )
+    data = config.data
+    if getattr(data, "validation", None) is not None or not getattr(data, "validation_split", 0):
+        raise ConfigError(
+            "train.refit needs rows held out of the training file to pick the epochs "
+            "(data.validation_split > 0 and no data.validation file)"
+        )
+    run = RunDir(run_dir if run_dir is not None else default_run_dir(config))
+    selection_dir = run.path.with_name(run.path.name + "-selection")
+    plain = config.replace_section("train", dataclasses.replace(config.train, refit=False))
+    selection = fit(plain, run_dir=selection_dir, overwrite=overwrite, callbacks=callbacks,
+                    verbose=verbose, strategy=strategy, precision=precision)
+    monitor = config.train.monitor
+    values = selection.history.get(monitor) or selection.history.get(monitor.removeprefix("val_")) or []
+    best = selection.epochs
+    if values:  # the first epoch with the best value
+        best = values.index((max if selection.run.task.monitor_mode(monitor) == "max" else min)(values)) + 1
+    every_row = {k: v for k, v in _EVERY_ROW.items() if hasattr(data, k)}
+    refit_config = plain.replace_section("data", dataclasses.replace(data, **every_row)).replace_section(
+        "train", dataclasses.replace(plain.train, epochs=best, early_stopping_patience=None)
+    )
+    result = fit(refit_config, run_dir=run.path, overwrite=overwrite, callbacks=callbacks,
+                 verbose=verbose, strategy=strategy, precision=precision)
+    pick = {"selection_run": str(selection_dir), "monitor": monitor, "best_epoch": best,
+            "of_epochs": selection.epochs}
+    for split in ("validation", "test"):
+        if split in selection.metrics:
+            pick[split] = selection.metrics[split]
+    _update_metrics(run, {"refit": pick})
+    if "validation" in selection.metrics:
+        result.metrics["selection"] = selection.metrics["validation"]
+    result.refit = pick
+    return result
 
 
 def _report_fit(result, run, initial_epoch, train, validation, training):

@@ -1,6 +1,7 @@
 """Smoke tests of bench/sst2.py's pieces: TSV reading, the TF-IDF baseline, the table."""
 
 import importlib.util
+import json
 import pathlib
 
 import pytest
@@ -153,15 +154,22 @@ def test_fit_recipe_refits_on_every_row_for_the_selected_epochs(sst2, tmp_path):
     )
     result = sst2.fit_recipe(recipe, train, dev, tmp_path / "run", verbose=0)
     assert result["refit"] and 1 <= result["best_epoch"] <= result["epochs"] <= 3
-    refit = load_config([tmp_path / "run_refit" / "config.yaml"])
+    # seqkit's train.refit: the run directory holds the refit, the selection run sits beside it.
+    refit = load_config([tmp_path / "run" / "config.yaml"])
     assert refit.data.validation_split == 0 and not refit.data.exclude_held_out_phrases
     assert refit.train.epochs == result["best_epoch"] and refit.train.early_stopping_patience is None
-    assert refit.train.lr_schedule == "cosine" and refit.train.ema_momentum == 0.5
-    history = (tmp_path / "run_refit" / "history.csv").read_text().splitlines()
+    assert refit.train.lr_schedule == "cosine" and refit.train.ema_momentum == 0.5 and not refit.train.refit
+    selection = load_config([tmp_path / "run-selection" / "config.yaml"])
+    assert selection.data.validation_split == 0.25 and selection.train.epochs == 3
+    history = (tmp_path / "run" / "history.csv").read_text().splitlines()
     assert len(history) == 1 + result["best_epoch"]
+    selection_history = (tmp_path / "run-selection" / "history.csv").read_text().splitlines()
+    assert len(selection_history) == 1 + result["epochs"]
+    picked = json.loads((tmp_path / "run" / "metrics.json").read_text())["refit"]
+    assert picked["best_epoch"] == result["best_epoch"] and picked["monitor"] == "val_accuracy"
     assert 0.0 <= result["accuracy"] <= 1.0 and 0.0 <= result["select_accuracy"] <= 1.0
     plain = sst2.fit_recipe(recipe, train, dev, tmp_path / "plain", verbose=0, refit=False)
-    assert not plain["refit"] and not (tmp_path / "plain_refit").exists()
+    assert not plain["refit"] and not (tmp_path / "plain-selection").exists()
 
 
 def test_over_seeds_reports_means_and_the_dev_spread(sst2):

@@ -308,3 +308,23 @@ def test_importing_the_config_package_imports_no_task():
     code = "import sys, seqkit.config; print(sorted(m for m in sys.modules if m.startswith('seqkit.tasks')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "override, field",
+    [("train.learning_rate=.inf", "train.learning_rate"), ("train.clipnorm=-.inf", "train.clipnorm"),
+     ("train.weight_decay=.nan", "train.weight_decay"), ("train.ema_momentum=.nan", "train.ema_momentum"),
+     ("train.learning_rate=1e400", "train.learning_rate")],
+)
+def test_non_finite_numbers_are_refused_in_every_field(base, override, field):
+    with pytest.raises(ConfigError, match=rf"{field} must be a finite number"):
+        load_config([base], [override])
+
+
+def test_a_delimiter_is_one_character_and_text_and_label_columns_differ(base):
+    for value in ("ab", "''", '"\\n"'):
+        with pytest.raises(ConfigError, match="data.delimiter must be one character"):
+            load_config([base], [f"data.delimiter={value}"])
+    assert load_config([base], ["data.delimiter=';'"]).data.delimiter == ";"
+    with pytest.raises(ConfigError, match="text_column and data.label_column must name two different"):
+        load_config([base], ["data.text_column=label"])

@@ -51,11 +51,11 @@ def trained(tmp_path_factory):
 @pytest.mark.large
 def test_fit_writes_the_run_directory(trained):
     run = trained.run.path
-    for name in ["config.yaml", "assets/labels.txt", "assets/vocab.txt", "assets/tokenizer.json",
+    for name in ["config.yaml", ".seqkit-run", "assets/labels.json", "assets/vocab.txt", "assets/tokenizer.json",
                  "checkpoints/best.weights.h5", "model.keras", "history.csv", "metrics.json",
                  "plots/training_curves.png", "plots/confusion_validation.png", "plots/confusion_test.png"]:
         assert (run / name).is_file(), name
-    assert (run / "assets/labels.txt").read_text() == "neg\npos\n"
+    assert json.loads((run / "assets/labels.json").read_text()) == ["neg", "pos"]
     history = (run / "history.csv").read_text().splitlines()
     assert history[0].startswith("epoch,") and len(history) == 3
     metrics = json.loads((run / "metrics.json").read_text())
@@ -171,8 +171,11 @@ def test_corrupt_model_file_is_a_run_dir_error(trained, tmp_path):
     (copy / "model.keras").write_bytes(b"not a zip file")
     with pytest.raises(RunDirError, match="model.keras.*corrupt"):
         runner.load_run(copy)
-    (copy / "assets" / "labels.txt").unlink()
-    with pytest.raises(RunDirError, match="labels.txt is missing"):
+    (copy / "assets" / "labels.json").write_text('["neg", "pos"')  # truncated
+    with pytest.raises(RunDirError, match="labels.json: cannot read the labels"):
+        runner.load_run(copy)
+    (copy / "assets" / "labels.json").unlink()
+    with pytest.raises(RunDirError, match="labels.json is missing"):
         runner.load_run(copy)
 
 

@@ -13,7 +13,7 @@ from seqkit import __version__
 
 # TensorFlow's C++ start-up chatter (oneDNN, CUDA probing, CPU features) says
 # nothing a seqkit user can act on; a user who wants it sets the variable.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

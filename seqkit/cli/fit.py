@@ -32,8 +32,11 @@ from seqkit.cli.common import parse_data_overrides
 @click.option("--jit-compile/--no-jit-compile", "jit_compile", default=None,
               help="Compile the train step with XLA (= --set train.jit_compile=...). "
                    "Default: Keras decides (off on a CPU).")
+@click.option("--refit", is_flag=True,
+              help="After training, train again on every training row for the epochs the held-out "
+                   "rows picked (train.refit: true); the selection run is kept as RUN-selection.")
 @handle_errors
-def command(configs, overrides, data, run_dir, resume, overwrite, strategy, precision, jit_compile):
+def command(configs, overrides, data, run_dir, resume, overwrite, strategy, precision, jit_compile, refit):
     """Train the model a pipeline describes.
 
     CONFIG is one or more pipeline YAML files; later files and --set override
@@ -50,6 +53,7 @@ def command(configs, overrides, data, run_dir, resume, overwrite, strategy, prec
       seqkit fit pipelines/sentiment.yaml --strategy mirrored --precision mixed
       TF_CONFIG='{"cluster": {"worker": ["h1:2222", "h2:2222"]}, "task": {"type": "worker", "index": 0}}' \
         seqkit fit pipelines/sentiment.yaml --strategy multi-worker
+      seqkit fit pipelines/sst2_bilstm.yaml --refit
     """
     import pathlib
 
@@ -70,6 +74,8 @@ def command(configs, overrides, data, run_dir, resume, overwrite, strategy, prec
                            ("jit_compile", None if jit_compile is None else str(jit_compile).lower()))
         if value is not None
     ]
+    if refit:
+        overrides = (*overrides, "train.refit=true")
     config = load_config(list(configs), overrides, data_overrides)
 
     from seqkit import runner
@@ -83,6 +89,11 @@ def command(configs, overrides, data, run_dir, resume, overwrite, strategy, prec
 def _summary(result, elapsed):
     run = result.run
     click.echo("")
+    if result.refit is not None:
+        click.echo(
+            f"selection run: {result.refit['selection_run']} picked epoch {result.refit['best_epoch']} "
+            f"of {result.refit['of_epochs']} by {result.refit['monitor']}; refit on every training row"
+        )
     click.echo(f"run directory: {run.path}")
     click.echo(
         f"trained {result.epochs - result.initial_epoch} epoch(s) "

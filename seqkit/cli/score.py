@@ -14,7 +14,8 @@ from seqkit.cli.common import handle_errors
 )
 @click.option(
     "--on-error", type=click.Choice(["fail", "skip"]), default="fail", show_default=True,
-    help="On a bad row, stop (fail) or write it to the reject file and go on (skip).",
+    help="On a bad row (wrong field count, invalid UTF-8, an empty input, a field longer than "
+         "131,072 characters), stop (fail) or write it to the reject file and go on (skip).",
 )
 @click.option(
     "--reject-file", "reject_path", type=click.Path(dir_okay=False, path_type=str), default=None,

@@ -10,6 +10,7 @@ mapping's `kind:` key. A section class may define `upgrade(values) -> values`
 """
 
 import dataclasses
+import math
 import types
 import typing
 from typing import Any
@@ -65,6 +66,15 @@ def _type_ok(value, annotation):
     return True, value
 
 
+def _non_finite(value):
+    """True for a float (or a list or tuple holding one) that is NaN or infinite."""
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, (list, tuple)):
+        return any(_non_finite(v) for v in value)
+    return False
+
+
 def _type_name(annotation):
     if typing.get_origin(annotation) is not None and type(None) in typing.get_args(annotation):
         names = [_type_name(a) for a in typing.get_args(annotation) if a is not type(None)]
@@ -116,6 +126,10 @@ def _build_value(cls, field, annotation, value, where, sources):
     ok, value = _type_ok(value, annotation)
     if not ok:
         raise ConfigError(f"{where} must be {_type_name(annotation)}. Received: {name}={value!r} in {sources}")
+    if _non_finite(value):
+        # `.inf` passes "> 0" and NaN fails nothing it is compared with; neither
+        # is a setting any field means.
+        raise ConfigError(f"{where} must be a finite number. Received: {name}={value!r} in {sources}")
     choices = getattr(cls, "CHOICES", {})
     if name in choices and value is not None:
         valid = tuple(choices[name]())

@@ -19,6 +19,7 @@ from seqkit.config import sources as sources_lib
 from seqkit.config.build import build_section
 from seqkit.config.build import to_plain
 from seqkit.errors import ConfigError
+from seqkit.run_dir import validate_run_name
 
 # The module whose `get_task_class(name)` resolves `task:` (seqkit/tasks/registry.py).
 TASK_REGISTRY = "seqkit.tasks.registry"
@@ -125,8 +126,7 @@ def load_config(paths, overrides=(), data_overrides=None, task_class=None):
 def _run_name(name, paths):
     if name is None:
         name = paths[0].stem
-    if not isinstance(name, str) or not name or "/" in name:
-        raise ConfigError(f"name must be a non-empty string without '/'. Received: name={name!r}")
+    validate_run_name(name)
     return name
 
 

@@ -52,6 +52,11 @@ class TrainConfig:
             on a CPU). Compiles the train step with XLA.
         backup_steps: int or None (the default: at epoch ends only). Steps
             between the backups `--resume` continues from.
+        refit: bool (default False). After training, train again from
+            scratch on every training row (the held-out part included) for
+            the epochs the held-out part picked (the best `monitor` epoch);
+            that model is the run's. The selection run is kept beside it as
+            `<run>-selection`. Needs rows held out of the training file.
     """
 
     optimizer: str = "adam"
@@ -71,6 +76,7 @@ class TrainConfig:
     precision: str = "float32"
     jit_compile: bool | None = None
     backup_steps: int | None = None
+    refit: bool = False
 
     SECTION: ClassVar[str] = "train"
     CHOICES: ClassVar[dict] = {
@@ -135,6 +141,10 @@ class TokenizerConfig:
             (dropped) or "keep" (left attached: split on whitespace only, right
             for text that is already tokenized, such as SST-2's "does n't").
             Word and wordpiece only.
+        ptb_split: split contractions and end-of-word punctuation off words
+            the Penn Treebank way before `punctuation` applies, so raw text
+            ("isn't", "it's", "film.") reads as PTB-tokenised text ("is n't",
+            "it 's", "film ."), in training and in the export alike. Word only.
     """
 
     kind: str = "word"
@@ -143,6 +153,7 @@ class TokenizerConfig:
     max_length: int = 64
     lowercase: bool = True
     punctuation: str = "split"
+    ptb_split: bool = False
 
     SECTION: ClassVar[str] = "tokenizer"
     CHOICES: ClassVar[dict] = {
@@ -152,6 +163,11 @@ class TokenizerConfig:
 
     def __post_init__(self):
         validators.positive(self, "vocabulary_size", "min_frequency", "max_length")
+        if self.ptb_split and self.kind != "word":
+            raise ConfigError(
+                "tokenizer.ptb_split works with the word tokenizer only. Received: "
+                f"kind={self.kind!r}; set tokenizer.ptb_split=false or tokenizer.kind=word"
+            )
         if self.kind == "sentencepiece" and self.min_frequency != 1:
             raise ConfigError(
                 "tokenizer.min_frequency has no meaning for the sentencepiece tokenizer (it keeps "

@@ -17,7 +17,9 @@ from seqkit.data.csv_reader import read_csv
 from seqkit.data.documents import read_documents
 from seqkit.data.image_captions import load_image_captions
 from seqkit.data.image_captions import read_image_captions
+from seqkit.data.labels import load_labels
 from seqkit.data.labels import make_label_lookup
+from seqkit.data.labels import save_labels
 from seqkit.data.normalizer import Normalizer
 from seqkit.data.parallel_text import read_parallel_text
 from seqkit.data.shapes import many_to_one_fn
@@ -28,6 +30,7 @@ from seqkit.data.splits import split
 from seqkit.data.splits import split_in_order
 from seqkit.data.splits import take_split
 from seqkit.data.timeseries import read_timeseries_csv
+from seqkit.data.validate import MISSING_VALUES
 from seqkit.data.validate import CsvStats
 from seqkit.data.validate import validate_csv
 from seqkit.data.windows import language_model_windows

@@ -8,6 +8,12 @@ import math
 from seqkit.data import files
 from seqkit.errors import DataError
 
+# Values that mean "no value": a label that reads as one of these (after
+# stripping spaces) is missing, not a class.
+MISSING_VALUES = frozenset(
+    ["", "nan", "NaN", "NAN", "NA", "N/A", "n/a", "<NA>", "null", "NULL", "None"]
+)
+
 
 @dataclasses.dataclass(frozen=True)
 class CsvStats:
@@ -49,8 +55,9 @@ def validate_csv(
     Raises `DataError` naming the file, the 1-based line and the column at the
     first problem: a missing or empty file, a missing column (listing those
     found), a blank line, a record with the wrong number of fields, a bare
-    quote inside an unquoted field, a number that does not parse, a label
-    outside `known_labels`, or bytes that are not UTF-8. A file that passes
+    quote inside an unquoted field, a number that does not parse, a missing
+    label (blank, or one of `MISSING_VALUES` such as "NaN"), a label outside
+    `known_labels`, or bytes that are not UTF-8. A file that passes
     reads through `read_csv` with the same options without error.
 
     Args:
@@ -146,6 +153,13 @@ def validate_csv(
             high[name] = max(high[name], number)
         if label_at is not None:
             label = fields[label_at]
+            if label.strip() in MISSING_VALUES:
+                raise DataError(
+                    f"missing label ({label!r}); give the row a label or remove it",
+                    path=path,
+                    line=line,
+                    column=label_column,
+                )
             if known is not None and label not in known:
                 raise DataError(
                     f"unknown label {label!r}; the known labels are {sorted(known)}",

@@ -20,14 +20,15 @@ import concurrent.futures
 import contextlib
 import csv
 import dataclasses
-import os
 import pathlib
+import errno
 import time
-import uuid
 
 from seqkit import export
+from seqkit import run_dir
 from seqkit.errors import DataError
 from seqkit.errors import RunDirError
+from seqkit.errors import SeqkitError
 from seqkit.scoring import core
 from seqkit.scoring.records import CsvRecords
 from seqkit.serving import ServingSpec
@@ -195,15 +196,27 @@ def score_csv(source, input_path, output_path, *, on_error="fail", reject_path=N
     )
 
 
-def _temp_name(path):
-    return path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
+_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
 
 
 @contextlib.contextmanager
 def _atomic_outputs(output_path, reject_path):
-    """Open temporary output (and reject) files; rename them into place on success only."""
-    output_path.parent.mkdir(parents=True, exist_ok=True)
-    temps = [_temp_name(output_path), None if reject_path is None else _temp_name(reject_path)]
+    """Open temporary output (and reject) files; rename them into place on success only.
+
+    The temporaries are named `.NAME.tmp-PID-RANDOM` (`seqkit.run_dir`); those
+    of the same output left by a killed run are removed first. A full disk (or
+    file size limit) while writing is a `SeqkitError` naming the output.
+    """
+    try:
+        output_path.parent.mkdir(parents=True, exist_ok=True)
+    except (NotADirectoryError, FileExistsError):
+        raise DataError("cannot create the output's directory: a part of that path is a file",
+                        path=output_path) from None
+    for path in (output_path, reject_path):
+        if path is not None:
+            run_dir.remove_stale_temporaries(path.parent, path.name)
+    temps = [run_dir.temporary_name(output_path),
+             None if reject_path is None else run_dir.temporary_name(reject_path)]
     try:
         with contextlib.ExitStack() as stack:
             out_file = stack.enter_context(open(temps[0], "w", newline="", encoding="utf-8"))
@@ -212,9 +225,13 @@ def _atomic_outputs(output_path, reject_path):
                 temps[1].parent.mkdir(parents=True, exist_ok=True)
                 reject_file = stack.enter_context(open(temps[1], "w", newline="", encoding="utf-8"))
             yield out_file, reject_file
-        os.replace(temps[0], output_path)
+        run_dir.publish(temps[0], output_path)
         if temps[1] is not None:
-            os.replace(temps[1], reject_path)
+            run_dir.publish(temps[1], reject_path)
+    except OSError as error:
+        if error.errno not in _FULL:
+            raise
+        raise SeqkitError(f"cannot write {output_path}: {error.strerror}; nothing was written") from error
     finally:
         for temp in temps:
             if temp is not None and temp.exists():

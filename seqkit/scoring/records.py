@@ -5,6 +5,14 @@ import pathlib
 
 from seqkit.errors import DataError
 
+# The longest field Python's csv module reads (its default `field_size_limit`);
+# a record with a longer field is a bad row, not the end of the job.
+FIELD_LIMIT = 131_072
+
+
+def too_long_reason():
+    return f"a field longer than {FIELD_LIMIT:,} characters"
+
 
 class CsvRecords:
     """Reads a CSV file record by record, tracking lines, bytes and bad rows.
@@ -49,7 +57,11 @@ class CsvRecords:
             except StopIteration:
                 return
             except csv.Error as error:
-                raise DataError(f"malformed CSV ({error})", path=self.path, line=first_line) from error
+                if "field larger than field limit" not in str(error):
+                    raise DataError(f"malformed CSV ({error})", path=self.path, line=first_line) from error
+                # The reader drops the rest of the line and starts afresh with
+                # the next one; the record is reported as too long (None).
+                record = None
             raw = "".join(self._pending).rstrip("\r\n")
             self._pending.clear()
             span = range(first_line, self._line + 1)
@@ -62,6 +74,8 @@ class CsvRecords:
     def header(self):
         self._records_iter = self._records()
         for line, record, _, bad_utf8 in self._records_iter:
+            if record is None:
+                raise DataError(f"the header has {too_long_reason()}", path=self.path, line=line)
             if bad_utf8:
                 raise DataError("the header is not valid UTF-8", path=self.path, line=line)
             if not record:
@@ -80,9 +94,11 @@ class CsvRecords:
         width = len(header)
         good, bad = [], []
         for line, record, raw, bad_utf8 in self._records_iter:
-            if not record:
+            if record is None:
+                bad.append((line, too_long_reason(), raw, None))
+            elif not record:
                 continue  # a blank line is no row
-            if bad_utf8:
+            elif bad_utf8:
                 bad.append((line, "invalid UTF-8 bytes", raw, None))
             elif len(record) != width:
                 bad.append((line, f"expected {width} fields, found {len(record)}", raw, None))

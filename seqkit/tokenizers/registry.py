@@ -4,6 +4,7 @@ import json
 import os
 
 from seqkit.errors import DataError
+from seqkit.run_dir import path_component_problem
 from seqkit.tokenizers.byte_tokenizer import ByteTokenizer
 from seqkit.tokenizers.char_tokenizer import CharTokenizer
 from seqkit.tokenizers.sentencepiece_tokenizer import SentencePieceTokenizer
@@ -41,10 +42,15 @@ def get_tokenizer(kind, **options):
 def load_tokenizer(directory):
     """Loads a tokenizer written by `Tokenizer.save(directory)`.
 
+    The file `tokenizer.json` names (`vocab.txt`, `sentencepiece.model`) must
+    be a plain file name in `directory`: a run directory's assets never read
+    a file outside it, by a relative path or through a link.
+
     Raises:
         DataError: `tokenizer.json` or the file it names (`vocab.txt`, or
-            `sentencepiece.model` for sentencepiece) is missing or malformed;
-            the message names the file.
+            `sentencepiece.model` for sentencepiece) is missing, malformed or
+            outside `directory`; the message names the file and quotes none
+            of its contents.
     """
     config_path = os.path.join(directory, TOKENIZER_CONFIG)
     try:
@@ -64,7 +70,7 @@ def load_tokenizer(directory):
     if not isinstance(options, dict):
         raise DataError("'options' must be a mapping", path=config_path)
     cls = TOKENIZERS[config["kind"]]
-    asset_path = os.path.join(directory, config.get(cls.asset_key, cls.asset_file))
+    asset_path = _asset_path(directory, config, cls, config_path)
     try:
         tokenizer = cls(asset_path, **options)
     except (TypeError, ValueError) as error:
@@ -77,3 +83,23 @@ def load_tokenizer(directory):
             path=asset_path,
         )
     return tokenizer
+
+
+def _asset_path(directory, config, cls, config_path):
+    name = config.get(cls.asset_key, cls.asset_file)
+    shown = repr(name)[:80] if isinstance(name, str) else type(name).__name__
+    problem = path_component_problem(name)
+    if problem is not None:
+        raise DataError(
+            f"'{cls.asset_key}' {problem}: it names a file beside {TOKENIZER_CONFIG}. "
+            f"Received: {shown}",
+            path=config_path,
+        )
+    path = os.path.join(directory, name)
+    if os.path.dirname(os.path.realpath(path)) != os.path.realpath(directory):
+        raise DataError(
+            f"'{cls.asset_key}' {shown} is a link to a file outside {directory}; "
+            "a tokenizer reads its files from its own directory only",
+            path=config_path,
+        )
+    return path

@@ -186,7 +186,7 @@ class SentencePieceTokenizer(Tokenizer):
             raise ValueError(
                 f"A SentencePiece model for seqkit starts with the reserved tokens "
                 f"{list(vocab_lib.RESERVED_TOKENS)} as control pieces ([UNK] the "
-                f"unknown piece). Received first pieces: {pieces[: vocab_lib.NUM_RESERVED]}"
+                f"unknown piece); this model's first {vocab_lib.NUM_RESERVED} pieces are not"
             )
         vocab_lib.check_vocabulary(pieces)
         self._check_trained_like_this(model)

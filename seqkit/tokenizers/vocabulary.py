@@ -131,15 +131,20 @@ def load_vocabulary(path):
             raise DataError("empty line in vocabulary", path=path, line=number)
         if token in seen:
             raise DataError(
-                f"duplicate token {token!r} (first on line {seen[token]})",
+                f"duplicate token (the same as line {seen[token]})",
                 path=path,
                 line=number,
             )
         seen[token] = number
     if tuple(tokens[:NUM_RESERVED]) != RESERVED_TOKENS:
+        # The file's own lines are not quoted: it may not be a vocabulary at all.
+        line = next(
+            (i + 1 for i, token in enumerate(tokens[:NUM_RESERVED]) if token != RESERVED_TOKENS[i]),
+            len(tokens) + 1,
+        )
         raise DataError(
             f"a vocabulary must start with the reserved tokens {list(RESERVED_TOKENS)} "
-            f"on lines 1-{NUM_RESERVED}; found {tokens[:NUM_RESERVED]}",
+            f"on lines 1-{NUM_RESERVED}; line {line} is not {RESERVED_TOKENS[line - 1]}",
             path=path,
         )
     return tokens

@@ -2,9 +2,11 @@
 history.csv, TensorBoard, early stopping, and the weight average swap."""
 
 import importlib.util
+import math
 
 import keras
 
+from seqkit.errors import TrainingError
 from seqkit.training.backup import StepBackup
 from seqkit.training.history import read_history
 from seqkit.training.history import write_history
@@ -24,6 +26,39 @@ class HistoryWriter(keras.callbacks.Callback):
         row.update({k: float(v) for k, v in (logs or {}).items()})
         self.rows.append(row)
         write_history(self.path, self.rows)
+
+
+class StopOnNonFiniteLoss(keras.callbacks.Callback):
+    """Stops training with a `TrainingError` as soon as a loss is NaN or infinite.
+
+    It runs before every other callback, so the epoch that went wrong is
+    neither backed up nor checkpointed: the last good backup (for --resume)
+    and the best weights stay as they were, and `fit` saves no model.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._check(logs, f"epoch {self.epoch + 1}, step {batch + 1}", ("loss",))
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._check(logs, f"the end of epoch {epoch + 1}", ("loss", "val_loss"))
+
+    @staticmethod
+    def _check(logs, where, keys):
+        for key in keys:
+            value = (logs or {}).get(key)
+            if value is not None and not math.isfinite(float(value)):
+                raise TrainingError(
+                    f"training stopped: {key} became {float(value)} at {where}; the last good "
+                    "checkpoint and the best model are kept. Lower train.learning_rate or set "
+                    "train.clipnorm, then continue with --resume or train again with --overwrite"
+                )
 
 
 class EpochStart(keras.callbacks.Callback):
@@ -60,6 +95,7 @@ def standard_callbacks(run, train, monitor, mode, resume, step=0, steps_per_epoc
     """
     rows = read_history(run.history) if resume else []
     callbacks = [
+        StopOnNonFiniteLoss(),  # first: a bad epoch reaches no backup or checkpoint
         StepBackup(run.backup, save_steps=train.backup_steps, restore=resume, step=step,
                    steps_per_epoch=steps_per_epoch),
     ]

@@ -121,3 +121,22 @@ def test_help_has_examples():
     result = invoke("fit", "--help")
     assert result.exit_code == 0
     assert "seqkit fit pipelines/sentiment.yaml" in result.output
+
+
+@pytest.mark.large
+def test_refit_trains_the_run_on_every_row_for_the_picked_epochs(tmp_path, monkeypatch):
+    import json
+
+    recipe = tiny_recipe(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = invoke("fit", recipe, "--refit", "--set", "train.epochs=3", "--set", "train.monitor=val_accuracy")
+    assert result.exit_code == 0, result.output
+    picked = json.loads((tmp_path / "runs" / "tiny" / "metrics.json").read_text())["refit"]
+    assert picked["selection_run"] == "runs/tiny-selection" and picked["of_epochs"] == 3
+    assert f"selection run: runs/tiny-selection picked epoch {picked['best_epoch']} of 3" in result.output
+    history = (tmp_path / "runs" / "tiny" / "history.csv").read_text().splitlines()
+    assert len(history) == 1 + picked["best_epoch"]  # the refit trains the picked epochs
+    assert "validation_split: 0.0" in (tmp_path / "runs" / "tiny" / "config.yaml").read_text()
+    assert (tmp_path / "runs" / "tiny-selection" / "model.keras").is_file()
+    refused = invoke("fit", recipe, "--refit", "--run-dir", "other", "--set", "data.validation_split=0")
+    assert refused.exit_code == 2 and "train.refit needs rows held out" in refused.output

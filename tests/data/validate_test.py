@@ -76,6 +76,20 @@ def test_unknown_label(write):
     assert "'neutral'" in str(err) and "['neg', 'pos']" in str(err)
 
 
+@pytest.mark.parametrize("label", ["", "   ", "NaN", "nan", "null", '""'])
+def test_missing_label_names_file_line_and_column(write, label):
+    path = write("t.csv", f"text,label\na,pos\nb,neg\nc,{label}\nd,pos\n")
+    err = _error(path, label_column="label")
+    assert (err.path, err.line, err.column) == (path, 4, "label")
+    assert "missing label" in str(err)
+
+
+def test_labels_are_only_checked_for_missing_in_the_label_column(write):
+    path = write("t.csv", "text,label\nNaN,pos\n,neg\n")
+    stats = validate_csv(path, ["text", "label"], label_column="label")
+    assert stats.label_counts == {"pos": 1, "neg": 1}
+
+
 def test_invalid_utf8_names_the_line(write):
     path = write("t.csv", b"text,label\na,1\nb\xff\xfe,1\n")
     err = _error(path)

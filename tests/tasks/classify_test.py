@@ -1,5 +1,6 @@
 """ClassifyTask: data validation, datasets, models per encoder, serving module."""
 
+import json
 import types
 
 import numpy as np
@@ -142,7 +143,7 @@ def test_assets_round_trip(files, tmp_path):
     _, _, recipe = files
     config, task, pre = prepared(recipe)
     task.save_assets(pre, tmp_path / "assets")
-    assert (tmp_path / "assets" / "labels.txt").read_text() == "meh\nneg\npos\n"
+    assert json.loads((tmp_path / "assets" / "labels.json").read_text()) == ["meh", "neg", "pos"]
     loaded = task.load_assets(tmp_path / "assets")
     assert loaded.labels == pre.labels
     assert loaded.tokenizer.vocabulary == pre.tokenizer.vocabulary

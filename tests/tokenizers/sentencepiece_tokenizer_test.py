@@ -201,8 +201,9 @@ def test_model_with_other_special_ids_is_refused(tmp_path):
         sentence_iterator=iter(CORPUS), model_prefix=str(tmp_path / "plain"),
         vocab_size=50, minloglevel=2, num_threads=1,
     )
-    with pytest.raises(DataError, match=r"plain\.model.*reserved tokens.*'<unk>', '<s>'"):
+    with pytest.raises(DataError, match=r"plain\.model.*reserved tokens.*first 5 pieces are not") as e:
         SentencePieceTokenizer(str(tmp_path / "plain.model"))
+    assert "<unk>" not in str(e.value)  # the file's contents are not quoted
 
 
 LOADER = textwrap.dedent(

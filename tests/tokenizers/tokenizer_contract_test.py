@@ -114,7 +114,7 @@ def test_serving_ops_are_listed(tokenizers, kind):
 def test_get_tokenizer_lists_valid_kinds():
     assert sorted(TOKENIZERS) == sorted(KINDS)
     tok = get_tokenizer("word", lowercase=False, punctuation="keep")
-    assert tok.options == {"lowercase": False, "punctuation": "keep"}
+    assert tok.options == {"lowercase": False, "punctuation": "keep", "ptb_split": False}
     with pytest.raises(
         ValueError, match=r"'bpe'.*\['byte', 'char', 'sentencepiece', 'word', 'wordpiece'\]"
     ):
@@ -136,3 +136,47 @@ def test_load_tokenizer_errors_name_the_file(tmp_path):
     (tmp_path / "tokenizer.json").write_text('{"kind": "sentencepiece"}', encoding="utf-8")
     with pytest.raises(DataError, match="sentencepiece.model: cannot read"):
         load_tokenizer(tmp_path)
+
+
+SECRET = "[PAD]\n[UNK]\n[START]\n[END]\n[MASK]\ntop-secret-line\n"
+
+
+@pytest.mark.parametrize(
+    "kind, key, value",
+    [
+        ("word", "vocabulary_file", "../../../../outside.txt"),
+        ("word", "vocabulary_file", "/etc/passwd"),
+        ("word", "vocabulary_file", ".."),
+        ("word", "vocabulary_file", "sub/vocab.txt"),
+        ("word", "vocabulary_file", ""),
+        ("word", "vocabulary_file", 7),
+        ("sentencepiece", "model_file", "../outside.txt"),
+    ],
+)
+def test_asset_paths_outside_the_directory_are_refused(tmp_path, kind, key, value):
+    (tmp_path / "outside.txt").write_text(SECRET, encoding="utf-8")
+    assets = tmp_path / "run" / "assets"
+    assets.mkdir(parents=True)
+    (assets / "tokenizer.json").write_text(json.dumps({"kind": kind, key: value}), encoding="utf-8")
+    with pytest.raises(DataError, match=rf"tokenizer.json: '{key}' must ") as e:
+        load_tokenizer(assets)
+    assert "top-secret" not in str(e.value) and "[MASK]" not in str(e.value)
+
+
+def test_an_asset_linked_outside_the_directory_is_refused(tmp_path):
+    (tmp_path / "outside.txt").write_text(SECRET, encoding="utf-8")
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    (assets / "vocab.txt").symlink_to(tmp_path / "outside.txt")
+    (assets / "tokenizer.json").write_text('{"kind": "word"}', encoding="utf-8")
+    with pytest.raises(DataError, match="a link to a file outside") as e:
+        load_tokenizer(assets)
+    assert "top-secret" not in str(e.value)
+
+
+def test_a_foreign_vocabulary_file_is_not_quoted(tmp_path):
+    (tmp_path / "vocab.txt").write_text("alpha-secret:x:0:0\nbeta-secret:x:1:1\n", encoding="utf-8")
+    (tmp_path / "tokenizer.json").write_text('{"kind": "word"}', encoding="utf-8")
+    with pytest.raises(DataError, match=r"vocab.txt: a vocabulary must start .* line 1 is not \[PAD\]") as e:
+        load_tokenizer(tmp_path)
+    assert "secret" not in str(e.value)

@@ -125,3 +125,49 @@ def test_real_sst2_lines(sst2_lines):
     assert tok.vocabulary[5] == tok.id_to_token(5)
     # The most frequent word of English reviews.
     assert tok.vocabulary[5] in {"the", ",", "."}
+
+
+RAW = ["It isn't bad, it's a film.", "Can't stop; won't stop!", "The cast’s best: mr. smith..."]
+PTB = ["it is n't bad , it 's a film .", "ca n't stop ; wo n't stop !", "the cast 's best : mr . smith ..."]
+
+
+@pytest.mark.parametrize("punctuation", ["keep", "split"])
+def test_ptb_split_gives_raw_and_ptb_text_the_same_ids(punctuation):
+    tok = WordTokenizer(punctuation=punctuation, ptb_split=True).adapt(PTB)
+    assert tok(tf.constant(RAW)).to_list() == tok(tf.constant(PTB)).to_list()
+    assert tok.normalize(RAW[:1]).numpy()[0].decode() == (
+        "it is n't bad , it 's a film ." if punctuation == "keep" else "it is n ' t bad , it ' s a film ."
+    )
+    # Without it, the raw spelling of a contraction or a final word is unknown.
+    plain = WordTokenizer(punctuation="keep").adapt(PTB)
+    assert plain.unk_id in plain(tf.constant(RAW[:1]))[0].numpy().tolist()
+
+
+def test_ptb_split_leaves_ptb_text_and_inner_punctuation_alone():
+    tok = WordTokenizer(punctuation="keep", ptb_split=True)
+    texts = PTB + ["1,000 people at 3.5 stars -- a b-movie ( sort of ) , o'clock"]
+    assert [t.decode() for t in tok.normalize(texts).numpy()] == PTB[:2] + [
+        "the cast 's best : mr . smith ...",
+        "1,000 people at 3.5 stars -- a b-movie ( sort of ) , o'clock",
+    ]
+
+
+def test_ptb_split_is_the_same_in_a_graph_in_dataset_map_and_after_batch():
+    tok = WordTokenizer(punctuation="keep", ptb_split=True).adapt(PTB)
+    eager = tok(tf.constant(RAW)).to_list()
+    graph = tf.function(tok.tokenize, input_signature=[tf.TensorSpec([None], tf.string)])
+    assert graph(tf.constant(RAW)).to_list() == eager
+    mapped = [row.tolist() for row in tf.data.Dataset.from_tensor_slices(RAW).map(tok).as_numpy_iterator()]
+    assert mapped == eager
+    batched = next(iter(tf.data.Dataset.from_tensor_slices(RAW).batch(3).map(tok)))
+    assert batched.to_list() == eager
+    assert "StaticRegexReplace" in tok.serving_ops and not tok.tensorflow_text_ops
+
+
+def test_ptb_split_is_saved_and_loaded(tmp_path):
+    from seqkit.tokenizers import load_tokenizer
+
+    WordTokenizer(punctuation="keep", ptb_split=True).adapt(PTB).save(tmp_path)
+    loaded = load_tokenizer(tmp_path)
+    assert loaded.ptb_split is True
+    assert loaded(tf.constant(RAW)).to_list() == loaded(tf.constant(PTB)).to_list()

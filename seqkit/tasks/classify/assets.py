@@ -4,12 +4,15 @@ import dataclasses
 import pathlib
 from typing import Any
 
+from seqkit.data.labels import load_labels
+from seqkit.data.labels import save_labels
+from seqkit.errors import DataError
 from seqkit.errors import RunDirError
-from seqkit.run_dir import atomic_write
 from seqkit.tasks.text.tokenizer import load_tokenizer_asset
 from seqkit.tasks.text.tokenizer import save_tokenizer
 
-LABELS_FILE = "labels.txt"
+LABELS_FILE = "labels.json"
+LEGACY_LABELS_FILE = "labels.txt"  # one per line: runs trained before labels.json
 
 
 @dataclasses.dataclass
@@ -28,17 +31,22 @@ class ClassifyAssets:
 def save_assets(assets, directory):
     directory = pathlib.Path(directory)
     save_tokenizer(assets.tokenizer, directory)
-    with atomic_write(directory / LABELS_FILE) as f:
-        f.write("".join(f"{label}\n" for label in assets.labels))
+    save_labels(directory / LABELS_FILE, assets.labels)  # JSON: any label string round-trips
 
 
 def load_assets(directory):
     directory = pathlib.Path(directory)
     labels_path = directory / LABELS_FILE
-    if not labels_path.is_file():
+    if not labels_path.is_file() and (directory / LEGACY_LABELS_FILE).is_file():
+        labels = (directory / LEGACY_LABELS_FILE).read_text(encoding="utf-8").splitlines()
+    elif not labels_path.is_file():
         raise RunDirError(
             f"{labels_path} is missing: the run directory is incomplete. "
             "Train it again with `seqkit fit ... --overwrite`"
         )
-    labels = [line for line in labels_path.read_text(encoding="utf-8").split("\n") if line]
+    else:
+        try:
+            labels = load_labels(labels_path)
+        except DataError as error:
+            raise RunDirError(f"{error}. Train the run again with `seqkit fit ... --overwrite`") from None
     return ClassifyAssets(tokenizer=load_tokenizer_asset(directory), labels=labels)

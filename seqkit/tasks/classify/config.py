@@ -16,6 +16,14 @@ class ClassifyDataConfig(TextDataConfig):
 
     label_column: str = "label"
 
+    def __post_init__(self):
+        super().__post_init__()
+        if self.label_column == self.text_column:
+            raise ConfigError(
+                "data.text_column and data.label_column must name two different columns. "
+                f"Received: text_column={self.text_column!r}, label_column={self.label_column!r}"
+            )
+
 
 @dataclasses.dataclass(frozen=True)
 class RecurrentEncoderConfig:

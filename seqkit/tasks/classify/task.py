@@ -22,7 +22,7 @@ class ClassifyTask(Task):
     """Text classification: a CSV of (text, label) rows -> a label per text.
 
     Assets: `ClassifyAssets(tokenizer, labels)` (labels sorted: the class
-    order, saved as `assets/labels.txt`).
+    order, saved as `assets/labels.json`).
     """
 
     name = "classify"

@@ -55,6 +55,11 @@ class TextDataConfig:
     def __post_init__(self):
         validators.fraction(self, "validation_split")
         validators.non_negative(self, "validation_min_words")
+        if self.delimiter is not None and (len(self.delimiter) != 1 or self.delimiter in '\r\n"'):
+            raise ConfigError(
+                "data.delimiter must be one character other than a quote or a line break, or null "
+                f"(tab for .tsv, comma otherwise). Received: delimiter={self.delimiter!r}"
+            )
 
     def files(self):
         """{split: path} of the files this section names."""

@@ -14,6 +14,8 @@ def make_tokenizer(tok_config):
         options["lowercase"] = tok_config.lowercase
     if tok_config.kind in ("word", "wordpiece"):
         options["punctuation"] = tok_config.punctuation
+    if tok_config.ptb_split:
+        options["ptb_split"] = True
     return get_tokenizer(tok_config.kind, **options)
 
 
