@@ -83,7 +83,7 @@ MUTATIONS = [
     Mutation(
         name="shared-data-skips-under-ci",
         path="tests/conftest.py",
-        old='    if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):',
+        old='    if environ.get("CI", "").strip().lower() in ("1", "true", "yes"):',
         new="    if False:",
         tests=("tests/conftest_test.py",),
         description="under CI=true a missing ../shared/data skips instead of failing",
