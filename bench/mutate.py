@@ -104,6 +104,10 @@ def run_one(mutation, timeout):
         seconds = time.monotonic() - start
         if result.returncode in (0, 5):
             return "MISSED", seconds
+        if result.returncode in (3, 4):
+            # pytest could not run the named tests (a node id that does not
+            # exist, a bad option): that says nothing about the bug.
+            return f"ERROR (pytest exit {result.returncode})", seconds
         return "caught", seconds
 
 

@@ -1,5 +1,6 @@
 """Tests of seqkit.config: merge, overrides, validation and error messages."""
 
+import dataclasses
 import pathlib
 
 import pytest
@@ -204,8 +205,11 @@ def test_unknown_data_split(base):
 
 def test_config_is_frozen(base):
     config = load_config([base])
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         config.model.encoder.units = 3
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.train = None
+    assert config.model.encoder.units != 3
 
 
 def test_shipped_sentiment_pipeline_loads():

@@ -9,12 +9,21 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
+def require_shared_data(path, environ):
+    """`path` when it is a directory; otherwise skips the test, or fails it
+    when `environ` says CI (`CI=true`): CI must run every real-data check."""
+    if path.is_dir():
+        return path
+    if environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
+        pytest.fail(f"CI=true but the shared data sets are missing: {path} is not a directory")
+    pytest.skip(f"{path} is not present beside this checkout")
+
+
 @pytest.fixture
 def shared_data():
-    """The real data sets in ../shared/data; skips the test when they are absent."""
-    if not SHARED_DATA.is_dir():
-        pytest.skip("../shared/data is not present beside this checkout")
-    return SHARED_DATA
+    """The real data sets in ../shared/data; skips the test when they are
+    absent, and fails it under CI=true."""
+    return require_shared_data(SHARED_DATA, os.environ)
 
 
 def pytest_collection_modifyitems(config, items):

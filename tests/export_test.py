@@ -1,110 +1,82 @@
 """Tests of seqkit.export: versioned SavedModels, metadata, ops, fresh-process parity.
 
-The serving module here is a stand-in with the same contract as a task's
-`serving_module(run)`: a `tf.Module` whose `serve` takes raw strings, looks the
-words up in a `StaticHashTable` and runs a small Keras model. Other test files
-load `make_standin_run` from this file.
+The run exported here is a real classify run (`make_classify_run`): seqkit's
+own serving module (`seqkit.tasks.classify.serving`) with a word tokenizer that
+keeps case, on an untrained model. Expected outputs come from token ids worked
+out without seqkit (`reference_ids`), on mixed-case text, so a serving module
+that loses the tokenizer's options, its padding or its truncation disagrees.
+Other test files load `make_classify_run` and `reference_probabilities` from
+this file.
 """
 
 import json
 import os
 import pathlib
+import re
 import subprocess
 import sys
+import tempfile
 import textwrap
-import types
 
 import numpy as np
 import pytest
 
 pytestmark = pytest.mark.tf_only
 
-VOCABULARY = ["good", "bad", "great", "awful", "not", "film", "the", "was", "fun", "boring"]
+# "Good" and "good", "NOT" and "not" are different words: the tokenizer keeps case.
+VOCABULARY = ["good", "bad", "great", "awful", "not", "film", "the", "was", "fun", "boring",
+              "Good", "NOT", "The", ","]
 LABELS = ["negative", "positive"]
 MAX_LENGTH = 8
+RECIPE = """\
+task: classify
+name: export-test
+data: {train: train.csv, text_column: review}
+tokenizer: {lowercase: false, punctuation: split, max_length: %d}
+model: {embedding_dim: 8, encoder: {kind: gru, units: 4}, pooling: mean, dropout: 0.0}
+"""
 
 
-def make_standin_run(seed=0, labels=LABELS):
-    """A run-like object whose task serves a tiny word-lookup + Keras model."""
+def make_classify_run(seed=0, labels=LABELS):
+    """A `seqkit.run.Run` of the classify task (untrained, seeded weights)."""
     import keras
-    import tensorflow as tf
 
-    from seqkit.serving import ServingInput
-    from seqkit.serving import ServingOutput
-    from seqkit.serving import ServingSpec
+    from seqkit.config import load_config
+    from seqkit.run import Run
+    from seqkit.tasks import get_task
+    from seqkit.tasks.classify.assets import ClassifyAssets
+    from seqkit.tokenizers import RESERVED_TOKENS
+    from seqkit.tokenizers import get_tokenizer
 
+    directory = pathlib.Path(tempfile.mkdtemp(prefix="seqkit-export-test-"))
+    (directory / "recipe.yaml").write_text(RECIPE % MAX_LENGTH)
+    config = load_config([directory / "recipe.yaml"])
+    task = get_task(config)
+    tokenizer = get_tokenizer("word", vocabulary=list(RESERVED_TOKENS) + VOCABULARY, lowercase=False)
+    assets = ClassifyAssets(tokenizer=tokenizer, labels=list(labels))
     keras.utils.set_random_seed(seed)
-    model = keras.Sequential(
-        [
-            keras.Input((MAX_LENGTH,), dtype="int32"),
-            keras.layers.Embedding(len(VOCABULARY) + 2, 8, mask_zero=True),
-            keras.layers.GlobalAveragePooling1D(),
-            keras.layers.Dense(len(labels), activation="softmax"),
-        ]
-    )
+    model = task.build_model(assets)
+    # Larger weights than the initializers give: each word moves the output.
+    model.set_weights([w * 4.0 for w in model.get_weights()])
+    return Run(path=None, config=config, task=task, model=model, assets=assets)
 
-    class StandInServing(tf.Module):
-        def __init__(self):
-            super().__init__()
-            self.model = model
-            self.table = tf.lookup.StaticHashTable(
-                tf.lookup.KeyValueTensorInitializer(
-                    tf.constant(VOCABULARY),
-                    tf.range(2, len(VOCABULARY) + 2, dtype=tf.int64),
-                ),
-                default_value=1,
-            )
-            self.class_names = tf.constant(labels)
 
-        def tokenize(self, text):
-            words = tf.strings.split(tf.strings.lower(text))
-            ids = tf.ragged.map_flat_values(self.table.lookup, words)
-            return tf.cast(ids.to_tensor(default_value=0, shape=[None, MAX_LENGTH]), tf.int32)
+def reference_ids(texts):
+    """Ids without seqkit: words and punctuation marks, case kept, the first
+    MAX_LENGTH, unknown -> 1, padded with 0 to MAX_LENGTH."""
+    index = {word: i + 5 for i, word in enumerate(VOCABULARY)}
+    rows = [[index.get(w, 1) for w in re.findall(r"\w+|[^\w\s]", t)][:MAX_LENGTH] for t in texts]
+    return np.array([r + [0] * (MAX_LENGTH - len(r)) for r in rows], dtype="int32")
 
-        @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="text")])
-        def serve(self, text):
-            probabilities = self.model(self.tokenize(text), training=False)
-            best = tf.argmax(probabilities, axis=-1)
-            count = tf.shape(text)[0]
-            return {
-                "label": tf.gather(self.class_names, best),
-                "probabilities": probabilities,
-                "class_names": tf.tile(self.class_names[tf.newaxis], [count, 1]),
-            }
 
-    class StandInTask:
-        name = "standin"
-
-        def serving_spec(self, assets):
-            return ServingSpec(
-                inputs=(ServingInput("text", column="review"),),
-                outputs=(
-                    ServingOutput("label", kind="text", column="predicted_label"),
-                    ServingOutput("probabilities", kind="scores", column="prob_{name}", names="class_names"),
-                    ServingOutput("class_names", kind="names"),
-                ),
-            )
-
-        def export_metadata(self, assets):
-            return {"labels": list(assets.labels)}
-
-        def serving_module(self, run):
-            return StandInServing()
-
-    return types.SimpleNamespace(
-        path=None,
-        config={"task": "standin", "text_column": "review"},
-        task=StandInTask(),
-        model=model,
-        assets=types.SimpleNamespace(labels=list(labels)),
-        tokenize=lambda texts: StandInServing().tokenize(tf.constant(texts)).numpy(),
-    )
+def reference_probabilities(run, texts):
+    return np.asarray(run.model(reference_ids(texts), training=False))
 
 
 def test_export_writes_numbered_versions_and_metadata(tmp_path):
     from seqkit import export
 
-    run = make_standin_run()
+    run = make_classify_run()
     first = export.export_run(run, tmp_path / "serving")
     second = export.export_run(run, tmp_path / "serving")
 
@@ -116,14 +88,15 @@ def test_export_writes_numbered_versions_and_metadata(tmp_path):
     assert export.resolve_saved_model(first) == first
 
     meta = export.read_metadata(first)
-    assert meta["task"] == "standin"
+    assert meta["task"] == "classify"
     assert meta["serving"]["inputs"] == [
         {"name": "text", "dtype": "string", "shape": [None], "column": "review", "read": "text"}
     ]
     assert [o["name"] for o in meta["serving"]["outputs"]] == ["label", "probabilities", "class_names"]
     assert meta["serving"]["group_by"] is None
     assert meta["labels"] == LABELS
-    assert meta["config"] == {"task": "standin", "text_column": "review"}
+    assert meta["config"] == json.loads(json.dumps(run.config.to_dict(), default=str))
+    assert meta["config"]["tokenizer"]["lowercase"] is False
     assert meta["signature"]["inputs"] == {"text": {"dtype": "string", "shape": [None]}}
     assert meta["signature"]["outputs"]["probabilities"] == {"dtype": "float32", "shape": [None, 2]}
     assert meta["signature"]["outputs"]["label"]["dtype"] == "string"
@@ -133,13 +106,14 @@ def test_export_writes_numbered_versions_and_metadata(tmp_path):
 def test_ops_list_is_stock_tensorflow(tmp_path):
     from seqkit import export
 
-    version = export.export_run(make_standin_run(), tmp_path)
+    version = export.export_run(make_classify_run(), tmp_path)
     ops = export.graph_op_types(version)
     meta = export.read_metadata(version)
 
     assert meta["ops"] == ops
-    for op in ("StringSplitV2", "StringLower", "HashTableV2", "LookupTableFindV2", "MatMul", "Softmax"):
-        assert op in ops
+    for op in ("StringSplitV2", "StaticRegexReplace", "HashTableV2", "LookupTableFindV2", "MatMul", "Softmax"):
+        assert op in ops, op
+    assert "StringLower" not in ops  # the run's tokenizer keeps case
     assert meta["custom_ops"] == {"tensorflow_text": [], "unknown": []}
 
 
@@ -161,7 +135,7 @@ def test_failed_export_leaves_no_version(tmp_path, monkeypatch):
     from seqkit import export
 
     out = tmp_path / "serving"
-    export.export_run(make_standin_run(), out)
+    export.export_run(make_classify_run(), out)
 
     def broken_save(module, path, signatures=None):
         pathlib.Path(path).mkdir(parents=True)
@@ -170,7 +144,7 @@ def test_failed_export_leaves_no_version(tmp_path, monkeypatch):
 
     monkeypatch.setattr(tf.saved_model, "save", broken_save)
     with pytest.raises(OSError, match="disk full"):
-        export.export_run(make_standin_run(), out)
+        export.export_run(make_classify_run(), out)
     assert sorted(p.name for p in out.iterdir()) == ["1"]
     assert export.next_version(out) == 2
 
@@ -224,18 +198,19 @@ def run_in_fresh_process(version_dir, texts):
 def test_fresh_process_matches_in_memory_model(tmp_path):
     from seqkit import export
 
-    run = make_standin_run(seed=3)
+    run = make_classify_run(seed=3)
     version = export.export_run(run, tmp_path / "serving")
-    texts = ["the film was good", "NOT good at all", "awful boring film", "", "unseen words only"]
+    texts = ["The film was Good", "NOT good at all", "awful boring film, not Good fun", "",
+             "unseen words only", "the film was good the film was good fun"]
 
     result = run_in_fresh_process(version, texts)
 
-    expected = np.asarray(run.model(run.tokenize(texts), training=False))
+    expected = reference_probabilities(run, texts)
     got = np.asarray(result["probabilities"], dtype=np.float32)
-    assert got.shape == (5, 2)
+    assert got.shape == (6, 2)
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-5)
     assert result["label"] == [LABELS[i] for i in expected.argmax(axis=-1)]
-    assert result["class_names"] == [LABELS] * 5
+    assert result["class_names"] == [LABELS] * 6
     # `import tensorflow` itself imports a few keras.src modules; loading and
     # calling the export must add no seqkit, Keras layer/model or tf-text code.
     added = [

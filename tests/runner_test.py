@@ -84,7 +84,14 @@ def test_evaluate_records_metrics_and_plot(trained, tmp_path):
     data = write_data(tmp_path / "other.csv", rows=10, seed=5)
     report = runner.evaluate(trained.run.path, data=data, split="other")
     assert report["examples"] == 10
-    assert 0.0 <= report["accuracy"] <= 1.0
+    # The same rows through the model by hand: accuracy and loss agree.
+    rows = [line.rsplit(",", 1) for line in data.read_text().splitlines()[1:]]
+    run = trained.run
+    ids = run.assets.tokenizer.tokenize(np.array([text for text, _ in rows]))[:, :6].to_tensor()
+    probabilities = run.model.predict(ids, verbose=0)
+    truth = np.array([run.assets.labels.index(label) for _, label in rows])
+    assert report["accuracy"] == pytest.approx(np.mean(probabilities.argmax(axis=1) == truth), abs=1e-9)
+    assert report["loss"] == pytest.approx(-np.mean(np.log(probabilities[np.arange(10), truth])), abs=1e-5)
     metrics = json.loads((trained.run.path / "metrics.json").read_text())
     assert metrics["other"]["accuracy"] == report["accuracy"]
     assert "test" in metrics  # earlier entries kept

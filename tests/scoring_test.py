@@ -1,4 +1,4 @@
-"""Tests of seqkit.scoring.score_csv on a stand-in model (see tests/export_test.py)."""
+"""Tests of seqkit.scoring.score_csv on an export of a real classify run (see tests/export_test.py)."""
 
 import csv
 import importlib.util
@@ -23,8 +23,13 @@ def _export_helpers():
 
 
 @pytest.fixture(scope="module")
-def standin():
-    return _export_helpers().make_standin_run(seed=1)
+def helpers():
+    return _export_helpers()
+
+
+@pytest.fixture(scope="module")
+def standin(helpers):
+    return helpers.make_classify_run(seed=1)
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +54,12 @@ def read_csv(path):
         return list(csv.reader(file))
 
 
-def expected_probabilities(standin, texts):
-    return np.asarray(standin.model(standin.tokenize(texts), training=False))
-
-
-def test_scores_every_row_and_keeps_input_columns(standin, exported, tmp_path):
+def test_scores_every_row_and_keeps_input_columns(helpers, standin, exported, tmp_path):
     from seqkit.scoring import score_csv
 
-    texts = [f"the film was {'not ' * (i % 2)}good {'fun' if i % 3 else 'boring'}" for i in range(23)]
+    # Mixed case: the run's tokenizer keeps it ("NOT" and "not" are different words).
+    texts = [f"{'The' if i % 4 else 'the'} film was {('NOT ', 'not ', '')[i % 3]}{'Good' if i % 5 else 'good'} "
+             f"{'fun' if i % 3 else 'boring'}" for i in range(23)]
     texts[5] = 'quoted, with "commas"\nand a newline'
     source = write_csv(tmp_path / "in.csv", [(i, t, i % 5) for i, t in enumerate(texts)])
     seen = []
@@ -69,7 +72,7 @@ def test_scores_every_row_and_keeps_input_columns(standin, exported, tmp_path):
     assert rows[0] == ["id", "review", "stars", "predicted_label", "prob_negative", "prob_positive"]
     assert len(rows) == 24 and result.rows == 23 and result.rejected == 0
     assert [r[:3] for r in rows[1:]] == [[str(i), t, str(i % 5)] for i, t in enumerate(texts)]
-    expected = expected_probabilities(standin, texts)
+    expected = helpers.reference_probabilities(standin, texts)
     got = np.asarray([[float(r[4]), float(r[5])] for r in rows[1:]])
     np.testing.assert_allclose(got, expected, atol=1e-6)
     assert [r[3] for r in rows[1:]] == [["negative", "positive"][i] for i in expected.argmax(-1)]

@@ -1,4 +1,4 @@
-"""CliRunner tests of `seqkit export` (a stand-in run replaces `load_run`)."""
+"""CliRunner tests of `seqkit export` (a classify run built in memory replaces `load_run`)."""
 
 import importlib.util
 import json
@@ -14,11 +14,11 @@ pytestmark = pytest.mark.tf_only
 TESTS = pathlib.Path(__file__).resolve().parents[1]
 
 
-def _standin_run():
+def _helpers():
     spec = importlib.util.spec_from_file_location("_seqkit_export_test", TESTS / "export_test.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.make_standin_run(seed=2)
+    return module
 
 
 @pytest.fixture
@@ -27,7 +27,8 @@ def fake_run_dir(tmp_path, monkeypatch):
 
     run_dir = tmp_path / "runs" / "sentiment"
     run_dir.mkdir(parents=True)
-    run = _standin_run()
+    helpers = _helpers()
+    run = helpers.make_classify_run(seed=2)
     loaded = []
 
     def load_run(path):
@@ -35,11 +36,11 @@ def fake_run_dir(tmp_path, monkeypatch):
         return run
 
     monkeypatch.setattr(runner, "load_run", load_run)
-    return run_dir, loaded
+    return run_dir, loaded, run, helpers
 
 
 def test_export_writes_next_version_and_prints_signature(fake_run_dir, tmp_path):
-    run_dir, loaded = fake_run_dir
+    run_dir, loaded, run, helpers = fake_run_dir
     out = tmp_path / "serving" / "sentiment"
 
     first = CliRunner().invoke(main, ["export", str(run_dir), "--out", str(out)])
@@ -58,6 +59,14 @@ def test_export_writes_next_version_and_prints_signature(fake_run_dir, tmp_path)
     assert "all in stock TensorFlow" in first.output
     meta = json.loads((out / "1" / "assets.extra" / "seqkit.json").read_text())
     assert meta["labels"] == ["negative", "positive"]
+    # The export is seqkit's classify serving module: mixed-case text as the run reads it.
+    import numpy as np
+    import tensorflow as tf
+
+    texts = ["The film was Good", "NOT good", "not good"]
+    serve = tf.saved_model.load(str(out / "2")).signatures["serving_default"]
+    got = serve(text=tf.constant(texts))["probabilities"].numpy()
+    np.testing.assert_allclose(got, helpers.reference_probabilities(run, texts), rtol=0, atol=1e-5)
 
 
 def test_export_missing_run_dir_is_a_usage_error(tmp_path):

@@ -1,9 +1,10 @@
-"""CliRunner tests of `seqkit score` on an export of a stand-in model."""
+"""CliRunner tests of `seqkit score` on an export of a real classify run (see tests/export_test.py)."""
 
 import csv
 import importlib.util
 import pathlib
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -15,14 +16,24 @@ TESTS = pathlib.Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    from seqkit import export
-
+def helpers():
     spec = importlib.util.spec_from_file_location("_seqkit_export_test", TESTS / "export_test.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def classify_run(helpers):
+    return helpers.make_classify_run(seed=4)
+
+
+@pytest.fixture(scope="module")
+def exported(classify_run, tmp_path_factory):
+    from seqkit import export
+
     out = tmp_path_factory.mktemp("serving")
-    export.export_run(module.make_standin_run(seed=4), out)
+    export.export_run(classify_run, out)
     return out
 
 
@@ -36,20 +47,22 @@ def rows(path):
         return list(csv.reader(file))
 
 
-def test_score_writes_output_and_reports_rows_per_second(exported, tmp_path):
-    source = write(tmp_path / "in.csv", "id,review\n1,good fun\n2,awful boring\n3,not good\n")
+def test_score_writes_output_and_reports_rows_per_second(helpers, classify_run, exported, tmp_path):
+    texts = ["Good fun", "awful boring", "NOT good", "not good", "The film was Good, not awful"]
+    source = write(tmp_path / "in.csv", "id,review\n" + "".join(f'{i},"{t}"\n' for i, t in enumerate(texts, 1)))
     result = CliRunner().invoke(
         main, ["score", str(exported), str(source), "--out", str(tmp_path / "out.csv"), "--batch-size", "2"]
     )
     assert result.exit_code == 0, result.output
-    assert f"Scored 3 rows in " in result.output
+    assert "Scored 5 rows in " in result.output
     assert f"s) -> {tmp_path / 'out.csv'}" in result.output
     assert "rows/s; model loaded in" in result.output
     scored = rows(tmp_path / "out.csv")
     assert scored[0] == ["id", "review", "predicted_label", "prob_negative", "prob_positive"]
-    assert [r[0] for r in scored[1:]] == ["1", "2", "3"]
-    assert all(r[2] in ("negative", "positive") for r in scored[1:])
-    assert all(abs(float(r[3]) + float(r[4]) - 1.0) < 1e-5 for r in scored[1:])
+    assert [r[:2] for r in scored[1:]] == [[str(i), t] for i, t in enumerate(texts, 1)]
+    expected = helpers.reference_probabilities(classify_run, texts)
+    np.testing.assert_allclose([[float(r[3]), float(r[4])] for r in scored[1:]], expected, rtol=0, atol=1e-5)
+    assert [r[2] for r in scored[1:]] == [helpers.LABELS[i] for i in expected.argmax(axis=1)]
 
 
 def test_bad_row_fails_with_exit_2_and_leaves_no_output(exported, tmp_path):
@@ -107,7 +120,7 @@ def test_missing_column_and_missing_files_exit_2(exported, tmp_path):
 
 
 def test_text_column_option_reads_another_column(exported, tmp_path):
-    # The stand-in model reads "review"; this file calls it "comment".
+    # The run reads "review"; this file calls it "comment".
     source = write(tmp_path / "in.csv", "comment,id\ngood fun,1\nawful boring,2\n")
     out = tmp_path / "out.csv"
     missing = CliRunner().invoke(main, ["score", str(exported), str(source), "--out", str(out)])

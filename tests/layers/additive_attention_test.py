@@ -68,7 +68,12 @@ def test_get_config_is_complete_and_bad_units():
     for p in inspect.signature(AdditiveAttention.__init__).parameters:
         if p not in ("self", "kwargs"):
             assert p in config, p
-    assert AdditiveAttention.from_config(config).use_bias is False
+    clone = AdditiveAttention.from_config(config)
+    assert clone.use_bias is False and clone.get_config() == config
+    expected = np.asarray(layer(Q, V))
+    clone(Q, V)
+    clone.set_weights(layer.get_weights())
+    np.testing.assert_allclose(np.asarray(clone(Q, V)), expected, rtol=0, atol=1e-6)
     with pytest.raises(ValueError, match="units=0"):
         AdditiveAttention(units=0)
 

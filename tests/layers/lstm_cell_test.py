@@ -52,21 +52,33 @@ def test_unit_forget_bias_initializes_forget_gate_to_one():
     np.testing.assert_array_equal(keras.ops.convert_to_numpy(plain.bias), np.zeros(16))
 
 
+def _step(cell, x, states):
+    h, (_, c) = cell(x, states)
+    return keras.ops.convert_to_numpy(h), keras.ops.convert_to_numpy(c)
+
+
 def test_weights_move_both_ways_with_keras_lstm_cell():
+    # Inputs as wide as the state: kernel and recurrent kernel have the same
+    # shape, so only the outputs tell a weight list in another order.
     rng = np.random.default_rng(2)
-    x = rng.standard_normal((4, 3)).astype("float32")
+    x = rng.standard_normal((4, 5)).astype("float32")
     states = [rng.standard_normal((4, 5)).astype("float32") for _ in range(2)]
     ours, theirs = LSTMCell(5), keras.layers.LSTMCell(5)
     ours.build(x.shape)
     theirs.build(x.shape)
     assert [w.shape for w in ours.get_weights()] == [w.shape for w in theirs.get_weights()]
+    # Keras -> ours.
     theirs.set_weights([rng.standard_normal(w.shape).astype("float32") for w in theirs.get_weights()])
     ours.set_weights(theirs.get_weights())
-    (h1, (_, c1)), (h2, (_, c2)) = ours(x, states), theirs(x, states)
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(h1), keras.ops.convert_to_numpy(h2), atol=1e-6)
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(c1), keras.ops.convert_to_numpy(c2), atol=1e-6)
-    theirs.set_weights([w * 0.5 for w in ours.get_weights()])  # and back
-    np.testing.assert_allclose(theirs.get_weights()[0], ours.get_weights()[0] * 0.5)
+    for a, b in zip(_step(ours, x, states), _step(theirs, x, states)):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    # Ours -> a fresh Keras cell: the same function again.
+    ours.set_weights([rng.standard_normal(w.shape).astype("float32") for w in ours.get_weights()])
+    back = keras.layers.LSTMCell(5)
+    back.build(x.shape)
+    back.set_weights(ours.get_weights())
+    for a, b in zip(_step(ours, x, states), _step(back, x, states)):
+        np.testing.assert_allclose(a, b, atol=1e-6)
 
 
 def test_works_inside_keras_rnn():

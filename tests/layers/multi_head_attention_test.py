@@ -160,6 +160,11 @@ def test_get_config_is_complete():
         assert p in config, p
     clone = MultiHeadAttention.from_config(config)
     assert (clone.num_heads, clone.value_dim, clone._output_dim, clone.use_bias) == (3, 2, 4, False)
+    assert clone.get_config() == config
+    expected = np.asarray(layer(X, MEMORY))
+    clone(X, MEMORY)
+    clone.set_weights(layer.get_weights())
+    np.testing.assert_allclose(np.asarray(clone(X, MEMORY)), expected, rtol=0, atol=1e-5)
 
 
 def test_keras_file_round_trip(tmp_path):

@@ -27,11 +27,22 @@ def test_too_long_inputs_and_bad_length_raise():
         PositionEmbedding(sequence_length=0)
 
 
-def test_get_config_is_complete():
-    config = PositionEmbedding(5, initializer="zeros").get_config()
+def test_get_config_is_complete_and_round_trips():
+    layer = PositionEmbedding(5, initializer="random_normal")
+    x = np.zeros((2, 4, 3), "float32")
+    expected = np.asarray(layer(x))
+    config = layer.get_config()
     for p in inspect.signature(PositionEmbedding.__init__).parameters:
         if p not in ("self", "kwargs"):
             assert p in config, p
+    assert config["sequence_length"] == 5
+    clone = PositionEmbedding.from_config(config)
+    assert clone.get_config() == config
+    clone(x)
+    clone.set_weights(layer.get_weights())
+    np.testing.assert_array_equal(np.asarray(clone(x)), expected)
+    with pytest.raises(ValueError, match="sequence_length=5"):
+        clone(np.zeros((1, 6, 3), "float32"))
 
 
 def test_keras_file_round_trip(tmp_path):

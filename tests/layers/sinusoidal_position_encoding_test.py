@@ -30,11 +30,17 @@ def test_odd_depth_start_index_and_wavelength():
     np.testing.assert_allclose(pe[0], _formula(3, 5, start=4, max_wavelength=100.0), atol=1e-5)
 
 
-def test_get_config_is_complete():
-    config = SinusoidalPositionEncoding(max_wavelength=500).get_config()
+def test_get_config_is_complete_and_round_trips():
+    layer = SinusoidalPositionEncoding(max_wavelength=500)
+    config = layer.get_config()
     for p in inspect.signature(SinusoidalPositionEncoding.__init__).parameters:
         if p not in ("self", "kwargs"):
             assert p in config, p
+    assert config["max_wavelength"] == 500
+    clone = SinusoidalPositionEncoding.from_config(config)
+    assert clone.get_config() == config
+    x = np.zeros((1, 30, 6), "float32")
+    np.testing.assert_allclose(np.asarray(clone(x))[0], _formula(30, 6, max_wavelength=500.0), atol=1e-5)
 
 
 def test_keras_file_round_trip_keeps_mask(tmp_path):

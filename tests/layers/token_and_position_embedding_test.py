@@ -32,11 +32,19 @@ def test_padding_mask_propagates_in_a_model():
     assert no_mask.compute_mask(IDS) is None
 
 
-def test_get_config_is_complete_and_bad_args():
-    config = TokenAndPositionEmbedding(10, 6, 3, mask_zero=False).get_config()
+def test_get_config_is_complete_round_trips_and_bad_args():
+    layer = TokenAndPositionEmbedding(10, 6, 3, mask_zero=False)
+    expected = np.asarray(layer(IDS))
+    config = layer.get_config()
     for p in inspect.signature(TokenAndPositionEmbedding.__init__).parameters:
         if p not in ("self", "kwargs"):
             assert p in config, p
+    clone = TokenAndPositionEmbedding.from_config(config)
+    assert clone.get_config() == config
+    clone(IDS)
+    clone.set_weights(layer.get_weights())
+    np.testing.assert_array_equal(np.asarray(clone(IDS)), expected)
+    assert clone.compute_mask(IDS) is None  # mask_zero=False came back
     with pytest.raises(ValueError, match="vocabulary_size=0"):
         TokenAndPositionEmbedding(0, 6, 3)
 

@@ -67,12 +67,20 @@ def test_cross_attention_presence_is_checked():
         block(X, self_attention_cache=block.get_initial_cache(2, 5))
 
 
-def test_get_config_is_complete():
-    block = TransformerDecoderBlock(2, 12, dropout=0.1, layer_norm_epsilon=1e-6, norm_first=True)
+def test_get_config_is_complete_and_round_trips():
+    block = TransformerDecoderBlock(2, 12, dropout=0.1, activation="gelu", layer_norm_epsilon=1e-3,
+                                    norm_first=True)
+    expected = np.asarray(block(X, MEMORY))
     config = block.get_config()
     for p in inspect.signature(TransformerDecoderBlock.__init__).parameters:
         if p not in ("self", "kwargs"):
             assert p in config, p
+    assert (config["dropout"], config["layer_norm_epsilon"], config["norm_first"]) == (0.1, 1e-3, True)
+    clone = TransformerDecoderBlock.from_config(config)
+    assert clone.get_config() == config
+    clone(X, MEMORY)
+    clone.set_weights(block.get_weights())
+    np.testing.assert_allclose(np.asarray(clone(X, MEMORY)), expected, rtol=0, atol=1e-5)
 
 
 def test_keras_file_round_trip(tmp_path):

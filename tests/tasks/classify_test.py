@@ -3,9 +3,11 @@
 import json
 import types
 
+import keras
 import numpy as np
 import pytest
 
+from seqkit import layers
 from seqkit.config import load_config
 from seqkit.errors import ConfigError
 from seqkit.errors import DataError
@@ -281,11 +283,136 @@ def test_recurrent_dropout_reaches_every_recurrent_cell(files, encoder):
 
 def test_token_dropout_is_in_the_model_and_inert_at_inference(files):
     _, _, recipe = files
+    keras.utils.set_random_seed(0)  # the layer's draws (unseeded in the model) come from here
     config, task, pre = prepared(recipe, "model.token_dropout=0.3", "model.encoder=gru")
     model = task.build_model(pre)
     layer = model.get_layer("token_dropout")
     assert layer.rate == 0.3 and layer.unknown_id == pre.tokenizer.unk_id
-    ids = np.array([[5, 6, 7, 0]], dtype="int32")
-    np.testing.assert_array_equal(np.asarray(model(ids)), np.asarray(model(ids)))
+    # The same model without the layer (it holds no weights) and the same weights.
+    _, plain_task, _ = prepared(recipe, "model.encoder=gru")
+    plain = plain_task.build_model(pre)
+    plain.set_weights(model.get_weights())
+    # 64 real tokens: in training about a third become [UNK] (none staying
+    # is 0.7**64 ~ 1e-10), at inference none does.
+    ids = np.arange(5, 5 + 64, dtype="int32").reshape(8, 8) % pre.tokenizer.vocabulary_size
+    ids = np.maximum(ids, 5)
+    dropped = np.asarray(layer(ids, training=True))
+    assert 5 <= (dropped == pre.tokenizer.unk_id).sum() <= 40
+    np.testing.assert_array_equal(np.asarray(layer(ids)), ids)
+    np.testing.assert_allclose(np.asarray(model(ids)), np.asarray(plain(ids)), rtol=0, atol=1e-7)
+    np.testing.assert_allclose(model.predict(ids, verbose=0), plain.predict(ids, verbose=0), rtol=0, atol=1e-7)
     with pytest.raises(ConfigError, match="token_dropout"):
         load_config([recipe], ["model.token_dropout=1.5"])
+
+
+IDS = np.array([[5, 6, 7, 8, 0, 0], [9, 5, 0, 0, 0, 0]], dtype="int32")
+LENGTHS = [4, 2]
+RECURRENT_LAYERS = {"rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
+
+
+def _expected_pooling(sequence, pooling, encoder, units):
+    """NumPy pooling of the encoder's per-step outputs over the real steps of IDS."""
+    rows = []
+    for row, length in zip(sequence, LENGTHS):
+        real = row[:length]
+        if pooling == "mean":
+            rows.append(real.mean(axis=0))
+        elif pooling == "max":
+            rows.append(real.max(axis=0))
+        elif encoder == "bilstm":
+            # The forward LSTM's last step and the backward LSTM's final
+            # state, which it reaches at the first step.
+            rows.append(np.concatenate([real[-1, :units], real[0, units:]]))
+        else:
+            rows.append(real[-1])
+    return np.stack(rows)
+
+
+@pytest.mark.parametrize("encoder", sorted(ENCODERS))
+def test_the_model_is_the_encoder_and_pooling_asked_for(files, encoder):
+    _, _, recipe = files
+    units = 4  # the recipe's model.units (per direction for bilstm)
+    models = {}
+    for pooling in ("mean", "max", "last"):
+        _, task, pre = prepared(recipe, f"model.encoder={encoder}", f"model.pooling={pooling}")
+        models[pooling] = task.build_model(pre)
+    weights = models["mean"].get_weights()
+    for model in models.values():
+        model.set_weights(weights)  # pooling adds no weights: the same network three ways
+
+    reference = models["mean"]
+    if encoder == "transformer":
+        encoder_layer = reference.get_layer("transformer_0")
+        assert isinstance(encoder_layer, layers.TransformerEncoderBlock)
+        width = 8  # embedding_dim
+    elif encoder == "bilstm":
+        encoder_layer = reference.get_layer("bilstm_0")
+        assert isinstance(encoder_layer, layers.Bidirectional)
+        assert isinstance(encoder_layer.forward_layer, layers.LSTM)
+        assert isinstance(encoder_layer.backward_layer, layers.LSTM)
+        assert encoder_layer.backward_layer.go_backwards and not encoder_layer.forward_layer.go_backwards
+        width = 2 * units
+    else:
+        encoder_layer = reference.get_layer(f"{encoder}_0")
+        assert type(encoder_layer) is RECURRENT_LAYERS[encoder]
+        width = units
+    # The encoder's per-step outputs, from the mean-pooling model.
+    sequence = np.asarray(keras.Model(reference.input, encoder_layer.output)(IDS))
+    assert sequence.shape == (2, 6, width)
+
+    features = {}
+    for pooling, model in models.items():
+        if encoder != "transformer" and pooling == "last":
+            assert "pooling" not in [layer.name for layer in model.layers]  # the final state itself
+        else:
+            assert model.get_layer("pooling").mode == pooling
+        head_input = keras.Model(model.input, model.get_layer("probabilities").input)
+        features[pooling] = np.asarray(head_input(IDS))
+        expected = _expected_pooling(sequence, pooling, encoder, units)
+        np.testing.assert_allclose(features[pooling], expected, rtol=0, atol=1e-5, err_msg=pooling)
+    # The hand-made input tells the three poolings apart.
+    for a, b in [("mean", "max"), ("mean", "last"), ("max", "last")]:
+        assert np.abs(features[a] - features[b]).max() > 1e-3, (a, b)
+
+
+def test_evaluation_equals_a_numpy_computation_on_the_same_rows(files):
+    _, _, recipe = files
+    keras.utils.set_random_seed(1)
+    # Heavy dropout: a model run with training=True would give other probabilities.
+    config, task, pre = prepared(recipe, "model.encoder=gru", "model.pooling=mean", "model.dropout=0.5")
+    model = task.build_model(pre)
+    # Larger weights than the initializers give, so the classes are far apart.
+    model.set_weights([w * 4.0 for w in model.get_weights()])
+    train, _ = task.read_training_data()
+    batches = task.make_dataset(train, pre, training=False)
+    run = types.SimpleNamespace(config=config, model=model, assets=pre)
+    report = task.evaluate(run, batches)
+
+    ids = pre.tokenizer.tokenize(np.array(["the film was good", "the film was bad", "a long, slow and boring film",
+                                           "what a delight", "it was fine i guess"])).to_tensor()
+    truth = np.array([2, 1, 1, 2, 0])  # pos, neg, neg, pos, meh of ["meh", "neg", "pos"]
+    probabilities = model.predict(ids, verbose=0)
+    assert report["examples"] == 5
+    assert report["accuracy"] == pytest.approx(np.mean(probabilities.argmax(axis=1) == truth), abs=1e-9)
+    loss = -np.mean(np.log(probabilities[np.arange(5), truth]))
+    assert report["loss"] == pytest.approx(loss, abs=1e-5)
+    model.compile(**task.compile_args(pre))
+    keras_loss, keras_accuracy = model.evaluate(batches.dataset, verbose=0)
+    assert report["loss"] == pytest.approx(keras_loss, abs=1e-5)
+    assert report["accuracy"] == pytest.approx(keras_accuracy, abs=1e-6)
+
+
+def test_tokenizer_settings_reach_the_tokenizer_and_survive_the_assets(files, tmp_path):
+    _, _, recipe = files
+    config, task, pre = prepared(recipe, "tokenizer.lowercase=false", "tokenizer.punctuation=keep")
+    tokenizer = pre.tokenizer
+    assert tokenizer.options == {"lowercase": False, "punctuation": "keep"}
+    text = "The FILM was good, A long, slow film"
+    expected = [tokenizer.token_to_id(word) for word in text.split()]  # case and commas kept
+    assert expected[:4] == [1, 1, tokenizer.token_to_id("was"), 1]  # "The", "FILM", "good," unknown
+    assert expected[5] == tokenizer.token_to_id("long,") != 1
+    assert tokenizer.tokenize(np.array([text]))[0].numpy().tolist() == expected
+    task.save_assets(pre, tmp_path / "assets")
+    loaded = task.load_assets(tmp_path / "assets").tokenizer
+    assert loaded.options == {"lowercase": False, "punctuation": "keep"}
+    assert loaded.tokenize(np.array([text]))[0].numpy().tolist() == expected

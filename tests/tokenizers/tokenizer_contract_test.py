@@ -1,5 +1,6 @@
 """The contract every tokenizer keeps: same ids directly, in ds.map, after ds.batch."""
 
+import inspect
 import json
 
 import pytest
@@ -84,7 +85,10 @@ def test_save_and_load_identically(tokenizers, kind, tmp_path):
     tok = tokenizers[kind]
     tok.save(tmp_path)
     config = json.loads((tmp_path / "tokenizer.json").read_text(encoding="utf-8"))
-    assert config["kind"] == kind and config["options"] == tok.options
+    # Saved options: the constructor's defaults, every argument but the asset and the name.
+    parameters = list(inspect.signature(type(tok).__init__).parameters.values())[2:]
+    defaults = {p.name: p.default for p in parameters if p.name != "name"}
+    assert config["kind"] == kind and config["options"] == defaults
     if kind == "sentencepiece":
         assert config["model_file"] == "sentencepiece.model"
         assert (tmp_path / "sentencepiece.model").read_bytes() == tok.proto
@@ -94,7 +98,42 @@ def test_save_and_load_identically(tokenizers, kind, tmp_path):
         assert len(lines) == tok.vocabulary_size
     loaded = load_tokenizer(tmp_path)
     assert type(loaded) is type(tok)
-    assert loaded.vocabulary == tok.vocabulary and loaded.options == tok.options
+    assert loaded.vocabulary == tok.vocabulary and loaded.options == defaults
+    assert loaded(tf.constant(TEXTS)).to_list() == tok(tf.constant(TEXTS)).to_list()
+
+
+# Options other than each kind's defaults, and text on which they matter.
+NON_DEFAULT_OPTIONS = {
+    "word": {"lowercase": False, "punctuation": "keep"},
+    "char": {"lowercase": True},
+    "byte": {},
+    "wordpiece": {"lowercase": False, "punctuation": "strip"},
+    "sentencepiece": {"lowercase": True},
+}
+MIXED = [
+    "The Quick brown FOX, jumps over the lazy dog.",
+    "¿Dónde ESTÁ la biblioteca? ¡Allí!",
+    "quick QUICK Quick fox. FOX, fox!",
+]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_non_default_options_survive_save_and_load(kind, tmp_path):
+    options = NON_DEFAULT_OPTIONS[kind]
+    tok = get_tokenizer(kind, **options).adapt(TEXTS[:5] + MIXED, max_size=200)
+    expected = tok(tf.constant(MIXED)).to_list()
+    if options:
+        # The options change the ids of this text, so reloading them matters.
+        defaults = get_tokenizer(kind).adapt(TEXTS[:5] + MIXED, max_size=200)
+        assert defaults(tf.constant(MIXED)).to_list() != expected
+    tok.save(tmp_path)
+    config = json.loads((tmp_path / "tokenizer.json").read_text(encoding="utf-8"))
+    assert {key: config["options"][key] for key in options} == options
+    loaded = load_tokenizer(tmp_path)
+    assert type(loaded) is type(tok)
+    assert {key: loaded.options[key] for key in options} == options
+    assert loaded.vocabulary == tok.vocabulary
+    assert loaded(tf.constant(MIXED)).to_list() == expected
     assert loaded(tf.constant(TEXTS)).to_list() == tok(tf.constant(TEXTS)).to_list()
 
 
