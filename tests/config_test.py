@@ -142,8 +142,8 @@ def test_unknown_tokenizer_kind_lists_the_registry(base):
 
 
 def test_unknown_task_lists_tasks(tmp_path):
-    path = write(tmp_path, "t.yaml", "task: translate\n")
-    with pytest.raises(ConfigError, match="unknown task 'translate'. Valid tasks: classify"):
+    path = write(tmp_path, "t.yaml", "task: summarize\n")
+    with pytest.raises(ConfigError, match="unknown task 'summarize'. Valid tasks: classify, generate, translate"):
         load_config([path])
 
 
