@@ -21,6 +21,8 @@ import textwrap
 import numpy as np
 import pytest
 
+from seqkit.errors import SeqkitError
+
 pytestmark = pytest.mark.tf_only
 
 # "Good" and "good", "NOT" and "not" are different words: the tokenizer keeps case.
@@ -90,7 +92,7 @@ def test_export_writes_numbered_versions_and_metadata(tmp_path):
     meta = export.read_metadata(first)
     assert meta["task"] == "classify"
     assert meta["serving"]["inputs"] == [
-        {"name": "text", "dtype": "string", "shape": [None], "column": "review", "read": "text"}
+        {"name": "text", "dtype": "string", "shape": [None], "column": "review", "read": "text", "content": None}
     ]
     assert [o["name"] for o in meta["serving"]["outputs"]] == ["label", "probabilities", "class_names"]
     assert meta["serving"]["group_by"] is None
@@ -143,7 +145,8 @@ def test_failed_export_leaves_no_version(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(tf.saved_model, "save", broken_save)
-    with pytest.raises(OSError, match="disk full"):
+    # The export reports a machine error as one line naming the folder (issue 9).
+    with pytest.raises(SeqkitError, match="cannot write the export under .*serving: disk full"):
         export.export_run(make_classify_run(), out)
     assert sorted(p.name for p in out.iterdir()) == ["1"]
     assert export.next_version(out) == 2
