@@ -3,7 +3,10 @@
 import contextlib
 import errno
 import functools
+import os
 import signal
+import sys
+import threading
 
 import click
 
@@ -100,6 +103,19 @@ def _signals_interrupt():
         run_dir.request_stop(signum)  # no output is published from now on
         raise KeyboardInterrupt
 
+    def unraisable(info):
+        # The KeyboardInterrupt landed in code that cannot raise (a gc callback,
+        # a __del__): Python prints it and goes on. Deliver the signal again, so
+        # it stops the command at the next line of ordinary code instead.
+        if received and issubclass(info.exc_type, KeyboardInterrupt):
+            # From another thread, a moment later: sent from here, the handler
+            # would run inside this hook and be swallowed again.
+            threading.Timer(0.05, os.kill, (os.getpid(), received[-1])).start()
+            return
+        previous_hook(info)
+
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = unraisable
     previous = {}
     for signum in (signal.SIGINT, signal.SIGTERM):
         try:
@@ -109,6 +125,7 @@ def _signals_interrupt():
     try:
         yield received
     finally:
+        sys.unraisablehook = previous_hook
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 
