@@ -12,6 +12,22 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
+def _load_bench_module(monkeypatch):
+    """Imports bench/gpu.py for its formulas without letting it change this process.
+
+    At import the script picks the JAX backend through `os.environ` and hides
+    TensorFlow in `sys.modules`; both would leak into every later test (and
+    every subprocess they start) if left in place.
+    """
+    import tensorflow  # noqa: F401  (present, so the script's setdefault leaves it)
+
+    monkeypatch.setenv("KERAS_BACKEND", os.environ.get("KERAS_BACKEND", "tensorflow"))
+    spec = importlib.util.spec_from_file_location("bench_gpu", ROOT / "bench" / "gpu.py")
+    gpu = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gpu)
+    return gpu
+
+
 @pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="jax is not installed")
 def test_quick_run_prints_the_figures_without_tensorflow():
     env = dict(os.environ, KERAS_BACKEND="jax", JAX_PLATFORMS="cpu", PYTHONPATH=str(ROOT))
@@ -40,10 +56,8 @@ def test_quick_run_prints_the_figures_without_tensorflow():
     assert not [name for name in imported if name.split(".")[0] == "tensorflow"]
 
 
-def test_lm_flop_formula_counts_the_matrix_products():
-    spec = importlib.util.spec_from_file_location("bench_gpu", ROOT / "bench" / "gpu.py")
-    gpu = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gpu)
+def test_lm_flop_formula_counts_the_matrix_products(monkeypatch):
+    gpu = _load_bench_module(monkeypatch)
     c = dict(vocab=10, d=4, layers=2, heads=2, ff=8, seq=3, batch=1)
     # per block: 4 d^2 (Q, K, V, output) + 2 d f (feed-forward); output layer d V.
     assert gpu.lm_matmul_weights(c) == 2 * (4 * 16 + 2 * 4 * 8) + 4 * 10
