@@ -70,10 +70,10 @@ def test_get_config_is_complete_and_bad_units():
             assert p in config, p
     clone = AdditiveAttention.from_config(config)
     assert clone.use_bias is False and clone.get_config() == config
-    expected = np.asarray(layer(Q, V))
+    expected = to_numpy(layer(Q, V))
     clone(Q, V)
     clone.set_weights(layer.get_weights())
-    np.testing.assert_allclose(np.asarray(clone(Q, V)), expected, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(to_numpy(clone(Q, V)), expected, rtol=0, atol=1e-6)
     with pytest.raises(ValueError, match="units=0"):
         AdditiveAttention(units=0)
 

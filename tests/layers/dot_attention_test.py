@@ -59,7 +59,7 @@ def test_dot_needs_equal_depths_and_score_is_checked():
 
 def test_get_config_is_complete_and_round_trips():
     layer = DotAttention(score="general", use_scale=True, kernel_initializer="random_normal")
-    expected = np.asarray(layer(Q, V, key=K))
+    expected = to_numpy(layer(Q, V, key=K))
     config = layer.get_config()
     for p in inspect.signature(DotAttention.__init__).parameters:
         if p not in ("self", "kwargs"):
@@ -69,7 +69,7 @@ def test_get_config_is_complete_and_round_trips():
     assert clone.get_config() == config
     clone(Q, V, key=K)
     clone.set_weights(layer.get_weights())
-    np.testing.assert_allclose(np.asarray(clone(Q, V, key=K)), expected, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(to_numpy(clone(Q, V, key=K)), expected, rtol=0, atol=1e-6)
 
 
 def test_keras_file_round_trip_with_keras_mask(tmp_path):

@@ -161,10 +161,10 @@ def test_get_config_is_complete():
     clone = MultiHeadAttention.from_config(config)
     assert (clone.num_heads, clone.value_dim, clone._output_dim, clone.use_bias) == (3, 2, 4, False)
     assert clone.get_config() == config
-    expected = np.asarray(layer(X, MEMORY))
+    expected = to_numpy(layer(X, MEMORY))
     clone(X, MEMORY)
     clone.set_weights(layer.get_weights())
-    np.testing.assert_allclose(np.asarray(clone(X, MEMORY)), expected, rtol=0, atol=1e-5)
+    np.testing.assert_allclose(to_numpy(clone(X, MEMORY)), expected, rtol=0, atol=1e-5)
 
 
 def test_keras_file_round_trip(tmp_path):

@@ -70,7 +70,7 @@ def test_cross_attention_presence_is_checked():
 def test_get_config_is_complete_and_round_trips():
     block = TransformerDecoderBlock(2, 12, dropout=0.1, activation="gelu", layer_norm_epsilon=1e-3,
                                     norm_first=True)
-    expected = np.asarray(block(X, MEMORY))
+    expected = to_numpy(block(X, MEMORY))
     config = block.get_config()
     for p in inspect.signature(TransformerDecoderBlock.__init__).parameters:
         if p not in ("self", "kwargs"):
@@ -80,7 +80,7 @@ def test_get_config_is_complete_and_round_trips():
     assert clone.get_config() == config
     clone(X, MEMORY)
     clone.set_weights(block.get_weights())
-    np.testing.assert_allclose(np.asarray(clone(X, MEMORY)), expected, rtol=0, atol=1e-5)
+    np.testing.assert_allclose(to_numpy(clone(X, MEMORY)), expected, rtol=0, atol=1e-5)
 
 
 def test_keras_file_round_trip(tmp_path):
