@@ -73,7 +73,10 @@ class Trainer:
                 )
         finally:
             keras.config.set_dtype_policy(previous)
-        low = [t.name for t in model.outputs if keras.backend.standardize_dtype(t.dtype) != "float32"]
+        # A functional model lists its outputs; a subclassed one (the language
+        # models) has none to inspect before it runs and keeps its own head float32.
+        outputs = getattr(model, "outputs", None) or []
+        low = [t.name for t in outputs if keras.backend.standardize_dtype(t.dtype) != "float32"]
         if low:
             raise ConfigError(
                 f"model {model.name} computes output(s) {', '.join(low)} in {self.precision}, not float32; "

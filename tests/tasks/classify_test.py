@@ -406,7 +406,7 @@ def test_tokenizer_settings_reach_the_tokenizer_and_survive_the_assets(files, tm
     _, _, recipe = files
     config, task, pre = prepared(recipe, "tokenizer.lowercase=false", "tokenizer.punctuation=keep")
     tokenizer = pre.tokenizer
-    assert tokenizer.options == {"lowercase": False, "punctuation": "keep"}
+    assert tokenizer.options == {"lowercase": False, "punctuation": "keep", "ptb_split": False}
     text = "The FILM was good, A long, slow film"
     expected = [tokenizer.token_to_id(word) for word in text.split()]  # case and commas kept
     assert expected[:4] == [1, 1, tokenizer.token_to_id("was"), 1]  # "The", "FILM", "good," unknown
