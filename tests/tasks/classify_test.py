@@ -414,5 +414,5 @@ def test_tokenizer_settings_reach_the_tokenizer_and_survive_the_assets(files, tm
     assert tokenizer.tokenize(np.array([text]))[0].numpy().tolist() == expected
     task.save_assets(pre, tmp_path / "assets")
     loaded = task.load_assets(tmp_path / "assets").tokenizer
-    assert loaded.options == {"lowercase": False, "punctuation": "keep"}
+    assert loaded.options == {"lowercase": False, "punctuation": "keep", "ptb_split": False}
     assert loaded.tokenize(np.array([text]))[0].numpy().tolist() == expected
