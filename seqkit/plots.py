@@ -43,11 +43,7 @@ def plot_history(history, path):
         ax.set_title(name)
         ax.grid(alpha=0.3)
         ax.legend()
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=100)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def plot_confusion_matrix(matrix, labels, path, title="confusion matrix"):
@@ -68,11 +64,7 @@ def plot_confusion_matrix(matrix, labels, path, title="confusion matrix"):
         for j in range(matrix.shape[1]):
             ax.text(j, i, str(matrix[i, j]), ha="center", va="center",
                     color="white" if matrix[i, j] > threshold else "black")
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=100)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def plot_forecasts(times, actual, forecasts, path, lower=None, upper=None, title="forecasts"):
@@ -96,11 +88,7 @@ def plot_forecasts(times, actual, forecasts, path, lower=None, upper=None, title
     ax.set_title(title)
     ax.grid(alpha=0.3)
     ax.legend()
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=100)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def plot_error_by_step(errors, path, metric="MAE", title="error by horizon step"):
@@ -114,6 +102,12 @@ def plot_error_by_step(errors, path, metric="MAE", title="error by horizon step"
     ax.set_title(title)
     ax.grid(alpha=0.3)
     ax.legend()
+    return _save(fig, path)
+
+
+def _save(fig, path):
+    """Lays out `fig`, writes it to `path` as PNG atomically and closes it; returns `path`."""
+    plt = _pyplot()
     fig.tight_layout()
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=100)
