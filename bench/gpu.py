@@ -33,6 +33,10 @@ pass costs two forward passes):
   (every position, padding or not, goes through the cell), plus the output
   layer once per sequence.
 
+Each model is timed next to its peer built from Keras' own layers (the same
+sizes, `keras.layers.MultiHeadAttention` / `LSTM`), in the same run, and the
+ratio seqkit / keras step time is printed (`--peer none` skips the peers).
+
 Layer norms, softmax, activations and the optimizer update are left out, so
 MFU is a slight underestimate of the hardware's work.
 
@@ -131,6 +135,41 @@ def build_bilstm(c):
     return keras.Model(tokens, logits, name="bilstm_classifier")
 
 
+def build_lm_keras(c):
+    """The same decoder-only LM from Keras' built-in layers: the peer of `build_lm`."""
+    import keras
+
+    tokens = keras.Input((c["seq"],), dtype="int32")
+    x = keras.layers.Embedding(c["vocab"], c["d"], name="token_embedding")(tokens)
+    positions = keras.layers.Embedding(c["seq"], c["d"], name="position_embedding")(
+        keras.ops.arange(c["seq"])
+    )
+    x = x + positions
+    for i in range(c["layers"]):
+        h = keras.layers.LayerNormalization(epsilon=1e-5)(x)
+        h = keras.layers.MultiHeadAttention(c["heads"], c["d"] // c["heads"])(
+            h, h, use_causal_mask=True
+        )
+        x = x + h
+        h = keras.layers.LayerNormalization(epsilon=1e-5)(x)
+        h = keras.layers.Dense(c["ff"], activation="relu")(h)
+        x = x + keras.layers.Dense(c["d"])(h)
+    x = keras.layers.LayerNormalization(epsilon=1e-5, name="final_norm")(x)
+    logits = keras.layers.Dense(c["vocab"], dtype="float32", name="logits")(x)
+    return keras.Model(tokens, logits, name="keras_transformer_lm")
+
+
+def build_bilstm_keras(c):
+    """The same BiLSTM classifier from Keras' built-in LSTM: the peer of `build_bilstm`."""
+    import keras
+
+    tokens = keras.Input((c["seq"],), dtype="int32")
+    x = keras.layers.Embedding(c["vocab"], c["embed"], mask_zero=True, name="embedding")(tokens)
+    x = keras.layers.Bidirectional(keras.layers.LSTM(c["units"]), name="bilstm")(x)
+    logits = keras.layers.Dense(c["classes"], dtype="float32", name="logits")(x)
+    return keras.Model(tokens, logits, name="keras_bilstm_classifier")
+
+
 def lm_data(rng, c):
     """Noisy arithmetic progressions over ids 1..V-1, shifted for next-token prediction."""
     n, t, v = c["batch"], c["seq"] + 1, c["vocab"] - 1
@@ -153,6 +192,9 @@ MODELS = {
     "lm": (build_lm, lm_data, lm_train_flops_per_token),
     "bilstm": (build_bilstm, bilstm_data, bilstm_train_flops_per_token),
 }
+# The same architectures from Keras' built-in layers, timed in the same run
+# (`--peer keras`): the ratio column is seqkit step time / Keras step time.
+PEERS = {"lm": build_lm_keras, "bilstm": build_bilstm_keras}
 
 
 def count_matmul_weights(model):
@@ -164,16 +206,18 @@ def count_matmul_weights(model):
     )
 
 
-def bench_model(name, c, steps, warmup, seed):
+def bench_model(name, c, steps, warmup, seed, peer=False):
     import jax
     import keras
 
     build, make_data, flops_per_token = MODELS[name]
+    if peer:
+        build = PEERS[name]
     # Keras draws unseeded initial weights from Python's `random` (what
     # keras.utils.set_random_seed does on JAX, less its TensorFlow probe).
     random.seed(seed)
     model = build(c)
-    if name == "lm" and count_matmul_weights(model) != lm_matmul_weights(c):
+    if name == "lm" and not peer and count_matmul_weights(model) != lm_matmul_weights(c):
         raise AssertionError(
             f"FLOP formula out of date: the model has {count_matmul_weights(model)} "
             f"matmul weights, the formula {lm_matmul_weights(c)}"
@@ -221,6 +265,9 @@ def main(argv=None):
     parser.add_argument("--warmup", type=int, default=2, help="untimed steps, the first compiles")
     parser.add_argument("--batch-size", type=int, default=None, help="override both models' batch")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--peer", choices=("keras", "none"), default="keras",
+                        help="also time the same model built from Keras' own layers "
+                             "(default) and print seqkit / keras step time")
     args = parser.parse_args(argv)
     names = [n for n in args.models.split(",") if n]
     unknown = sorted(set(names) - set(MODELS))
@@ -246,20 +293,27 @@ def main(argv=None):
     )
     if device.platform == "cpu":
         print("note: running on the CPU; MFU is against --peak-tflops, not this CPU's peak")
-    print(f"{'model':<8}{'params':>12}{'tokens/step':>12}{'compile s':>10}{'step ms':>10}"
+    print(f"{'model':<13}{'params':>12}{'tokens/step':>12}{'compile s':>10}{'step ms':>10}"
           f"{'tokens/s':>12}{'TFLOP/s':>11}{'MFU':>11}  loss first -> last")
     for name in names:
         c = dict(configs[name])
         if args.batch_size is not None:
             c["batch"] = args.batch_size
-        r = bench_model(name, c, steps, args.warmup, args.seed)
-        print(
-            f"{name:<8}{r['params']:>12,}{r['tokens_per_step']:>12,}{r['compile_s']:>10.1f}"
-            f"{r['step_ms']:>10.1f}{r['tokens_per_s']:>12,.0f}{r['tflops']:>11.4g}"
-            f"{100 * r['tflops'] / args.peak_tflops:>10.3g}%  "
-            f"{r['first_loss']:.3f} -> {r['last_loss']:.3f}",
-            flush=True,
-        )
+        runs = [(name, False)] + ([(f"{name}-keras", True)] if args.peer == "keras" else [])
+        step_ms = {}
+        for label, peer in runs:
+            r = bench_model(name, c, steps, args.warmup, args.seed, peer=peer)
+            step_ms[peer] = r["step_ms"]
+            print(
+                f"{label:<13}{r['params']:>12,}{r['tokens_per_step']:>12,}{r['compile_s']:>10.1f}"
+                f"{r['step_ms']:>10.1f}{r['tokens_per_s']:>12,.0f}{r['tflops']:>11.4g}"
+                f"{100 * r['tflops'] / args.peak_tflops:>10.3g}%  "
+                f"{r['first_loss']:.3f} -> {r['last_loss']:.3f}",
+                flush=True,
+            )
+        if True in step_ms:
+            print(f"{name}: seqkit / keras step time = {step_ms[False] / step_ms[True]:.2f}",
+                  flush=True)
     print(f"tensorflow imported: {'no' if sys.modules.get('tensorflow') is None else 'yes'}")
     return 0
 
