@@ -24,7 +24,11 @@ def _data(seed=0):
 
 def _pair(ours_cls, theirs_cls, merge_mode, **flags):
     ours = sl.Bidirectional(ours_cls(UNITS, **flags), merge_mode=merge_mode)
-    theirs = keras.layers.Bidirectional(theirs_cls(UNITS, **flags), merge_mode=merge_mode)
+    if theirs_cls in (keras.layers.LSTM, keras.layers.GRU):
+        flags_theirs = dict(flags, use_cudnn=False)  # the generic loop is the reference on a GPU
+    else:
+        flags_theirs = flags
+    theirs = keras.layers.Bidirectional(theirs_cls(UNITS, **flags_theirs), merge_mode=merge_mode)
     ours.build((None, STEPS, FEATURES))
     theirs.build((None, STEPS, FEATURES))
     rng = np.random.default_rng(7)

@@ -40,7 +40,7 @@ def test_get_config_is_complete_and_round_trips():
     clone = SinusoidalPositionEncoding.from_config(config)
     assert clone.get_config() == config
     x = np.zeros((1, 30, 6), "float32")
-    np.testing.assert_allclose(np.asarray(clone(x))[0], _formula(30, 6, max_wavelength=500.0), atol=1e-5)
+    np.testing.assert_allclose(to_numpy(clone(x))[0], _formula(30, 6, max_wavelength=500.0), atol=1e-5)
 
 
 def test_keras_file_round_trip_keeps_mask(tmp_path):
