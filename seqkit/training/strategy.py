@@ -51,7 +51,7 @@ def parse_tf_config(text):
                 )
             seen[address] = f"{role}[{index}]"
     role, index = task.get("type"), task.get("index")
-    if role not in cluster or not isinstance(index, int) or not 0 <= index < len(cluster[role]):
+    if role not in cluster or type(index) is not int or not 0 <= index < len(cluster[role]):
         raise ConfigError(
             f"TF_CONFIG task {{type: {role!r}, index: {index!r}}} is not in its cluster "
             f"({', '.join(f'{r}: {len(a)}' for r, a in cluster.items())})"

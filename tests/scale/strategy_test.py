@@ -113,8 +113,9 @@ def test_tf_config_checks():
         parse_tf_config("{cluster")
     with pytest.raises(ConfigError, match="names localhost:1 twice"):
         parse_tf_config(json.dumps({**good, "cluster": {"worker": ["localhost:1", "localhost:1"]}}))
-    with pytest.raises(ConfigError, match="not in its cluster"):
-        parse_tf_config(json.dumps({**good, "task": {"type": "worker", "index": 2}}))
+    for task in ({"type": "worker", "index": 2}, {"type": "worker", "index": True}, {"type": "chief", "index": 0}):
+        with pytest.raises(ConfigError, match="not in its cluster"):
+            parse_tf_config(json.dumps({**good, "task": task}))
     with pytest.raises(ConfigError, match="needs the TF_CONFIG"):
         parse_tf_config(None)
 
@@ -128,6 +129,7 @@ def test_tf_config_checks():
     (["--strategy", "multi-worker"],
      '{"cluster": {"worker": ["localhost:5", "localhost:6"]}, "task": {"type": "worker", "index": 2}}',
      "is not in its cluster"),
+    (["--strategy", "multi-worker"], "", "needs the TF_CONFIG environment variable"),
     (["--precision", "half"], None, "train.precision"),
 ])
 def test_bad_distribution_input_is_one_line_and_exit_2(tmp_path, monkeypatch, args, tf_config, message):
