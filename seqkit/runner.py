@@ -206,6 +206,7 @@ def _fit(config, run_dir, resume, overwrite, callbacks, verbose, strategy, polic
     run = _open_run_dir(config, run_dir, resume, overwrite)
     backup = find_backup(run.backup) if resume else None  # before anything changes
     distribution = strategy_lib.describe(strategy, config.train.strategy, config.train.batch_size)
+    config_text = config.to_yaml() + strategy_lib.config_note(distribution)
     task = get_task(config)
     saved = task.load_assets(run.assets) if resume else None
     summary = task.validate_data(task.data_files(), assets=saved)
@@ -216,7 +217,7 @@ def _fit(config, run_dir, resume, overwrite, callbacks, verbose, strategy, polic
         run.remove_for_overwrite()
     run.make()
     if not resume:
-        run_dir_lib.write_text(run.config, config.to_yaml())
+        run_dir_lib.write_text(run.config, config_text)
         task.save_assets(assets, run.assets)
 
     train = _batches(task, train_examples, assets, training=True)
@@ -228,7 +229,7 @@ def _fit(config, run_dir, resume, overwrite, callbacks, verbose, strategy, polic
     model = trainer.build(lambda: task.build_model(assets), task.compile_args(assets), train.steps)
     if resume:
         restore_backup(model, backup)  # fits the model (else nothing changed); the previous if the last is bad
-        run_dir_lib.write_text(run.config, config.to_yaml())  # the changed train.*
+        run_dir_lib.write_text(run.config, config_text)  # train.*
     trained = trainer.fit(
         model, train.dataset, None if validation is None else validation.dataset,
         monitor, task.monitor_mode(monitor), resume=resume, callbacks=callbacks, verbose=verbose,

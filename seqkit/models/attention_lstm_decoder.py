@@ -93,7 +93,8 @@ class AttentionLSTMDecoder(keras.layers.Layer):
         )
         self.deep_output.build((None, self.units + depth + self.embedding_dim))
         self.output_dropout = keras.layers.Dropout(self.dropout, dtype=self.dtype_policy)
-        self.output_layer = keras.layers.Dense(self.vocabulary_size, dtype=self.dtype_policy, name="logits")
+        # The logits stay float32 under a mixed policy (softmax and loss in float32).
+        self.output_layer = keras.layers.Dense(self.vocabulary_size, dtype="float32", name="logits")
         self.output_layer.build((None, self.units))
         self.built = True
 
@@ -155,6 +156,10 @@ class AttentionLSTMDecoder(keras.layers.Layer):
 
     def compute_output_shape(self, tokens_shape, regions_shape):
         return tuple(tokens_shape) + (self.vocabulary_size,)
+
+    def compute_output_spec(self, tokens, regions, *args, **kwargs):
+        # The logits are float32 under any dtype policy (the head's), not this layer's compute dtype.
+        return keras.KerasTensor(self.compute_output_shape(tokens.shape, regions.shape), dtype="float32")
 
     def get_config(self):
         config = super().get_config()

@@ -45,8 +45,8 @@ class RolloutDecoder(keras.layers.Layer):
         cell_class = layers.LSTMCell if cell == "lstm" else layers.GRUCell
         self.step_cell = cell_class(units, name="cell")
         width = num_targets * (num_quantiles or 1)
-        self.project = keras.layers.Dense(width, name="project")
-        self.order = layers.OrderedQuantiles(name="order") if num_quantiles else None
+        self.project = keras.layers.Dense(width, dtype="float32", name="project")  # the head: float32
+        self.order = layers.OrderedQuantiles(dtype="float32", name="order") if num_quantiles else None
 
     def call(self, states, last, future=None):
         states = list(states) if isinstance(states, (list, tuple)) else [states]

@@ -92,14 +92,17 @@ class Forecaster(keras.Model):
 
         targets = len(self.target_index)
         self.num_outputs = horizon * targets * (len(self.quantiles) if self.quantiles else 1)
-        self.scale_in = layers.Standardization(self.mean, self.std, name="standardize")
+        # Raw values are standardized in float32 too (the encoder then casts them).
+        self.scale_in = layers.Standardization(self.mean, self.std, dtype="float32", name="standardize")
         pick = lambda values, index: [values[i] for i in index]  # noqa: E731
+        # The heads and the way back to original units compute in float32 under
+        # a mixed policy: bfloat16 keeps 3 significant digits, too few for a forecast.
         self.scale_out = layers.Standardization(
             pick(self.mean, self.target_index), pick(self.std, self.target_index),
-            invert=True, axis=2, name="unstandardize")
+            invert=True, axis=2, dtype="float32", name="unstandardize")
         self.scale_future = layers.Standardization(
             pick(self.mean, self.known_index), pick(self.std, self.known_index),
-            name="standardize_future") if self.known_index else None
+            dtype="float32", name="standardize_future") if self.known_index else None
         self.encoder = []
         if kind in ("lstm", "gru", "seq2seq"):
             recurrent = layers.GRU if (kind == "gru" or (kind == "seq2seq" and cell == "gru")) \
@@ -120,17 +123,17 @@ class Forecaster(keras.Model):
             ]
         else:
             self.decompose = layers.SeriesDecomposition(kernel_size, name="decompose")
-            self.trend_head = keras.layers.Dense(self.num_outputs, name="trend_head")
+            self.trend_head = keras.layers.Dense(self.num_outputs, dtype="float32", name="trend_head")
         self.drop = keras.layers.Dropout(dropout, name="dropout")
         if kind == "seq2seq":
             self.decoder = RolloutDecoder(
                 cell, units, horizon, targets, len(self.quantiles) if self.quantiles else None,
                 name="decoder")
         else:
-            self.head = keras.layers.Dense(self.num_outputs, name="head")
+            self.head = keras.layers.Dense(self.num_outputs, dtype="float32", name="head")
             self.future_head = keras.layers.Dense(
-                self.num_outputs, name="future_head") if self.known_index else None
-            self.order = layers.OrderedQuantiles(name="order") if self.quantiles else None
+                self.num_outputs, dtype="float32", name="future_head") if self.known_index else None
+            self.order = layers.OrderedQuantiles(dtype="float32", name="order") if self.quantiles else None
 
     def call(self, inputs, training=False):
         if isinstance(inputs, dict):

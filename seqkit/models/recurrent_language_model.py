@@ -88,7 +88,8 @@ class RecurrentLanguageModel(LanguageModel):
             for i in range(num_layers)
         ]
         self.dropout_layer = keras.layers.Dropout(dropout, seed=seed, name="dropout")
-        self.output_layer = keras.layers.Dense(vocabulary_size, name="logits")
+        # The logits stay float32 under a mixed policy (softmax and loss in float32).
+        self.output_layer = keras.layers.Dense(vocabulary_size, dtype="float32", name="logits")
 
     def call(self, token_ids, training=False):
         x = self.embedding(token_ids)

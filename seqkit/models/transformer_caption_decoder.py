@@ -106,7 +106,8 @@ class TransformerCaptionDecoder(keras.layers.Layer):
                 epsilon=1e-5, dtype=self.dtype_policy, name="final_norm"
             )
             self.final_norm.build((None, None, self.hidden_dim))
-        self.output_layer = keras.layers.Dense(self.vocabulary_size, dtype=self.dtype_policy, name="logits")
+        # The logits stay float32 under a mixed policy (softmax and loss in float32).
+        self.output_layer = keras.layers.Dense(self.vocabulary_size, dtype="float32", name="logits")
         self.output_layer.build((None, None, self.hidden_dim))
         self.built = True
 
@@ -143,6 +144,10 @@ class TransformerCaptionDecoder(keras.layers.Layer):
 
     def compute_output_shape(self, tokens_shape, regions_shape):
         return tuple(tokens_shape) + (self.vocabulary_size,)
+
+    def compute_output_spec(self, tokens, regions, *args, **kwargs):
+        # The logits are float32 under any dtype policy (the head's), not this layer's compute dtype.
+        return keras.KerasTensor(self.compute_output_shape(tokens.shape, regions.shape), dtype="float32")
 
     def get_config(self):
         config = super().get_config()

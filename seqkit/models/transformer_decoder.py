@@ -97,9 +97,8 @@ class TransformerDecoder(keras.layers.Layer):
             if norm_first else None
         )
         self.dropout_layer = keras.layers.Dropout(dropout, dtype=self.dtype_policy)
-        self.output_projection = keras.layers.Dense(
-            vocabulary_size, dtype=self.dtype_policy, name="output_projection"
-        )
+        # The logits stay float32 under a mixed policy (softmax and loss in float32).
+        self.output_projection = keras.layers.Dense(vocabulary_size, dtype="float32", name="output_projection")
 
     def build(self, target_ids_shape, memory_shape=None, memory_mask_shape=None):
         self.embedding.build(target_ids_shape)
@@ -196,6 +195,10 @@ class TransformerDecoder(keras.layers.Layer):
 
     def compute_output_shape(self, target_ids_shape, *args, **kwargs):
         return tuple(target_ids_shape) + (self.vocabulary_size,)
+
+    def compute_output_spec(self, target_ids, *args, **kwargs):
+        # The logits are float32 under any dtype policy (the head's), not this layer's compute dtype.
+        return keras.KerasTensor(self.compute_output_shape(target_ids.shape), dtype="float32")
 
     def get_config(self):
         config = super().get_config()

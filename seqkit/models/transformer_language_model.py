@@ -96,7 +96,8 @@ class TransformerLanguageModel(LanguageModel):
             for i in range(num_layers)
         ]
         self.final_norm = keras.layers.LayerNormalization(epsilon=1e-5, name="final_norm")
-        self.output_layer = keras.layers.Dense(vocabulary_size, name="logits")
+        # The logits stay float32 under a mixed policy (softmax and loss in float32).
+        self.output_layer = keras.layers.Dense(vocabulary_size, dtype="float32", name="logits")
 
     def _embed(self, token_ids, start_index, training):
         x = self.embedding(token_ids)

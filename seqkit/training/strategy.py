@@ -51,7 +51,7 @@ def parse_tf_config(text):
                 )
             seen[address] = f"{role}[{index}]"
     role, index = task.get("type"), task.get("index")
-    if role not in cluster or not isinstance(index, int) or not 0 <= index < len(cluster[role]):
+    if role not in cluster or type(index) is not int or not 0 <= index < len(cluster[role]):
         raise ConfigError(
             f"TF_CONFIG task {{type: {role!r}, index: {index!r}}} is not in its cluster "
             f"({', '.join(f'{r}: {len(a)}' for r, a in cluster.items())})"
@@ -94,6 +94,15 @@ def is_chief(strategy):
     return role in (None, "worker") and index in (None, 0)
 
 
+def worker_count(strategy):
+    """How many processes `strategy` trains over: the tasks its `TF_CONFIG`
+    cluster names (multi-worker), else 1."""
+    resolver = getattr(strategy, "cluster_resolver", None)
+    if resolver is None or not resolver.cluster_spec().as_dict():
+        return 1
+    return sum(len(a) for a in resolver.cluster_spec().as_dict().values())
+
+
 class WorkerDirectory:
     """Where this process writes its run: `path` on the chief; a temporary
     directory, removed by `close`, on every other worker (they still run every
@@ -116,14 +125,22 @@ def describe(strategy, name, batch_size):
             f"train.batch_size={batch_size} does not split evenly over {replicas} replicas; "
             f"pick a multiple of {replicas}"
         )
-    resolver = getattr(strategy, "cluster_resolver", None)
-    workers = 1
-    if resolver is not None and resolver.cluster_spec().as_dict():
-        workers = sum(len(a) for a in resolver.cluster_spec().as_dict().values())
     return {
         "strategy": name,
         "replicas": replicas,
-        "workers": workers,
+        "workers": worker_count(strategy),
         "global_batch_size": batch_size,
         "per_replica_batch_size": batch_size // replicas,
     }
+
+
+def config_note(distribution):
+    """YAML comment lines recording `distribution` (from `describe`) at the end
+    of a run's config.yaml: how the recipe's batch was split is a fact of the
+    run, not a setting, so it stays out of the loaded config."""
+    d = distribution
+    return (
+        f"# trained with strategy {d['strategy']}: {d['replicas']} replica(s) over {d['workers']} worker(s), "
+        f"{d['per_replica_batch_size']} examples per replica (global batch {d['global_batch_size']})\n"
+    )
+

@@ -15,7 +15,10 @@ from seqkit.errors import ConfigError
 from seqkit.training.backup import read_backup
 from seqkit.training.callbacks import EpochStart
 from seqkit.training.callbacks import standard_callbacks
+from seqkit.training.multi_worker import join_workers
+from seqkit.training.multi_worker import shard_by_rows
 from seqkit.training.optimizer import make_optimizer
+from seqkit.training.strategy import worker_count
 
 
 @dataclasses.dataclass
@@ -111,6 +114,10 @@ class Trainer:
         start = EpochStart()
         extra = standard_callbacks(self.run, self.train, monitor, mode, resume, step, steps_per_epoch)
         extra += list(callbacks) + [start]
+        if worker_count(self.strategy) > 1:
+            join_workers(model, self.strategy, train_data.element_spec)
+            if validation_data is not None:
+                validation_data = shard_by_rows(validation_data)
         common = dict(validation_data=validation_data, callbacks=extra, shuffle=False, verbose=verbose)
         # shuffle=False: the dataset shuffles itself, with the configured seed.
         train_data = self._per_replica(train_data)

@@ -40,10 +40,11 @@ def environment(**extra):
     return env
 
 
-def seqkit(*args, cpu_devices=1, env=None, **popen):
-    """Starts `seqkit ARGS` (with the CPU split into `cpu_devices` logical devices); returns the Popen."""
+def seqkit(*args, cpu_devices=1, env=None, cwd=ROOT, **popen):
+    """Starts `seqkit ARGS` in `cwd` (with the CPU split into `cpu_devices`
+    logical devices); returns the Popen."""
     command = [sys.executable, "-m", "tests.scale.cpu_devices", str(cpu_devices), *map(str, args)]
-    return subprocess.Popen(command, cwd=ROOT, env=env if env is not None else environment(),
+    return subprocess.Popen(command, cwd=cwd, env=env if env is not None else environment(),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **popen)
 
 

@@ -63,31 +63,47 @@ def test_two_mirrored_replicas_train_like_one(tmp_path):
 
 
 @pytest.mark.large
-@pytest.mark.xfail(strict=True, reason=(
-    "Keras 3.15 / TF 2.21: model.fit under MultiWorkerMirroredStrategy fails in the symbolic "
-    "build ('Attempt to convert a value (PerReplica:...) to a Tensor'), with seqkit's "
-    "per-replica slices and with tf.distribute's own sharding alike; not solved yet"))
 def test_two_workers_on_loopback_only_the_chief_writes(tmp_path):
+    # Each worker runs in a directory of its own with the same relative
+    # --run-dir, as on two machines: worker 0 (the chief) writes the run there;
+    # worker 1 writes nothing in its directory and removes its scratch run.
     recipe = tiny_recipe(tmp_path)
-    ports = _free_ports(2)
-    cluster = {"worker": [f"localhost:{p}" for p in ports]}
-    run_dir = tmp_path / "run"
-    temps = [tmp_path / "tmp0", tmp_path / "tmp1"]
+    cluster = {"worker": [f"localhost:{p}" for p in _free_ports(2)]}
+    homes, scratch = [tmp_path / "worker0", tmp_path / "worker1"], [tmp_path / "tmp0", tmp_path / "tmp1"]
     processes = []
-    for index in (0, 1):
-        temps[index].mkdir()
-        env = environment(TF_CONFIG=json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}}),
-                          TMPDIR=str(temps[index]))
-        processes.append(seqkit("fit", recipe, "--run-dir", run_dir, "--strategy", "multi-worker", env=env))
-    outputs = [finish(p) for p in processes]
-    assert "2 replica(s) x 4 examples over 2 worker(s)" in outputs[0]
-    assert not list(temps[1].iterdir())  # the other worker cleaned its temporary run
-    for name in ("config.yaml", "model.keras", "history.csv", "metrics.json", "assets"):
-        assert (run_dir / name).exists(), name
-    assert json.loads((run_dir / "metrics.json").read_text())["training"]["workers"] == 2
-    assert len(read_history(run_dir / "history.csv")) == 2
-    predicted = seqkit("predict", run_dir, "the film was good")
-    assert "pos" in finish(predicted)
+    try:
+        for index in (0, 1):
+            homes[index].mkdir()
+            scratch[index].mkdir()
+            env = environment(TF_CONFIG=json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}}),
+                              TMPDIR=str(scratch[index]))
+            processes.append(seqkit("fit", recipe, "--run-dir", "run", "--strategy", "multi-worker",
+                                    env=env, cwd=homes[index]))
+        outputs = [finish(p, timeout=300) for p in processes]
+    finally:
+        for process in processes:  # one worker failing leaves the other waiting for it
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    for output in outputs:
+        assert "strategy multi-worker: 2 replica(s) x 4 examples over 2 worker(s)" in output
+    assert not list(homes[1].iterdir())
+    assert not list(scratch[1].iterdir())
+    run = homes[0] / "run"
+    for name in ("config.yaml", "model.keras", "history.csv", "metrics.json", "assets/vocab.txt",
+                 "checkpoints/best.weights.h5", "checkpoints/backup", "logs/train"):
+        assert (run / name).exists(), name
+    assert json.loads((run / "metrics.json").read_text())["training"] == {
+        "strategy": "multi-worker", "replicas": 2, "workers": 2, "global_batch_size": 8,
+        "per_replica_batch_size": 4, "precision": "float32", "jit_compile": False,
+    }
+    config = (run / "config.yaml").read_text()
+    assert "strategy: multi-worker" in config
+    assert "2 replica(s) over 2 worker(s), 4 examples per replica (global batch 8)" in config
+    assert len(read_history(run / "history.csv")) == 2
+    evaluated = CliRunner().invoke(main, ["evaluate", str(run), "--data", f"test={tmp_path / 'valid.csv'}"])
+    assert evaluated.exit_code == 0, evaluated.output
+    assert json.loads((run / "metrics.json").read_text())["test"]["examples"] == 16
 
 
 def test_tf_config_checks():
@@ -97,8 +113,9 @@ def test_tf_config_checks():
         parse_tf_config("{cluster")
     with pytest.raises(ConfigError, match="names localhost:1 twice"):
         parse_tf_config(json.dumps({**good, "cluster": {"worker": ["localhost:1", "localhost:1"]}}))
-    with pytest.raises(ConfigError, match="not in its cluster"):
-        parse_tf_config(json.dumps({**good, "task": {"type": "worker", "index": 2}}))
+    for task in ({"type": "worker", "index": 2}, {"type": "worker", "index": True}, {"type": "chief", "index": 0}):
+        with pytest.raises(ConfigError, match="not in its cluster"):
+            parse_tf_config(json.dumps({**good, "task": task}))
     with pytest.raises(ConfigError, match="needs the TF_CONFIG"):
         parse_tf_config(None)
 
@@ -109,6 +126,10 @@ def test_tf_config_checks():
     (["--strategy", "multi-worker"],
      '{"cluster": {"worker": ["localhost:5", "localhost:5"]}, "task": {"type": "worker", "index": 0}}',
      "names localhost:5 twice"),
+    (["--strategy", "multi-worker"],
+     '{"cluster": {"worker": ["localhost:5", "localhost:6"]}, "task": {"type": "worker", "index": 2}}',
+     "is not in its cluster"),
+    (["--strategy", "multi-worker"], "", "needs the TF_CONFIG environment variable"),
     (["--precision", "half"], None, "train.precision"),
 ])
 def test_bad_distribution_input_is_one_line_and_exit_2(tmp_path, monkeypatch, args, tf_config, message):
