@@ -59,8 +59,12 @@ def listing(folder):
     return sorted(p.name for p in folder.iterdir())
 
 
-def test_beam_matches_the_local_runner_row_by_row_with_rejects(exported, tmp_path):
+def test_beam_matches_the_local_runner_row_by_row_with_rejects(exported, tmp_path, monkeypatch):
     from seqkit.scoring import score_csv
+
+    loads = []
+    load = beam_scoring.load_saved_model_scorer
+    monkeypatch.setattr(beam_scoring, "load_saved_model_scorer", lambda path: loads.append(path) or load(path))
 
     rows = [(i, TEXTS[i % len(TEXTS)] + f" {'good' if i % 3 else 'awful'}") for i in range(40)]
     rows[7] = (7, "")  # an empty input: a bad row in both runners, line 10 (rows 5 and 15 take two lines)
@@ -73,6 +77,8 @@ def test_beam_matches_the_local_runner_row_by_row_with_rejects(exported, tmp_pat
     result = beam_scoring.score_files(exported, tmp_path / "part-*.csv", tmp_path / "out" / "scored",
                                       on_error="skip", batch_size=4, beam_options=IN_PROCESS)
 
+    # Loaded twice: by the caller (for the header) and once by the one in-process worker, not per batch.
+    assert len(loads) == 2
     header, got = read_shards(result.shards)
     expected = []
     local_rejects = []
@@ -152,7 +158,7 @@ def test_a_bad_row_with_on_error_fail_names_file_and_line_and_writes_nothing(exp
         ("no-match", "no input file matches this glob"),
         ("missing-folder", "the output folder"),
         ("run-directory", "is not an export"),
-        ("other-header", "differs from"),
+        ("other-header", "every input file needs the same columns in the same order"),
         ("unknown-option", "unknown Beam pipeline option 'no_such_option'"),
     ],
 )
