@@ -154,7 +154,7 @@ def score_files(source, input_glob, output_prefix, *, on_error="fail", batch_siz
         raise ConfigError(f"task '{task}' scores groups of rows (one per '{spec.group_by}'); the beam runner "
                           "scores one row per example: use the local runner (seqkit score without --runner beam)")
     header, indexes = _common_header(spec, inputs)
-    names = core.score_batch(dataclasses.replace(scorer, spec=spec), [], core.placeholder_inputs(spec), 1)[0]
+    names = _output_names(dataclasses.replace(scorer, spec=spec), header, indexes, inputs)
     out_columns = core.output_header(spec, header, names, inputs[0])
     load_seconds = time.perf_counter() - loading
 
@@ -260,6 +260,20 @@ def _common_header(spec, inputs):
             raise DataError(f"the header {header} differs from {inputs[0]}'s {first}; every input file needs "
                             "the same columns in the same order", path=path, line=1)
     return first, indexes
+
+
+def _output_names(scorer, header, indexes, inputs):
+    """The output column names, from scoring the first good row (placeholders when there is none:
+    a placeholder is no valid image for a model that reads image files)."""
+    for path in inputs:
+        reader = CsvRecords(path)
+        base_dir = pathlib.Path(path).resolve().parent
+        check = core.record_checker(scorer.spec, indexes, base_dir)
+        for record, bad in reader.rows(reader.header(), check):
+            if bad is None:
+                example = core.row_inputs(scorer.spec, [record], indexes, base_dir)
+                return core.score_batch(scorer, [record], example, 1)[0]
+    return core.score_batch(scorer, [], core.placeholder_inputs(scorer.spec), 1)[0]
 
 
 def csv_text(rows):
