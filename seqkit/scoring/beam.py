@@ -222,20 +222,25 @@ def pipeline_options(values=None):
         if name not in known:
             raise ConfigError(f"unknown Beam pipeline option '{name}' (--beam-option {name}=...); "
                               "see `python -m apache_beam.examples.wordcount --help` for the options")
-        if isinstance(known[name], bool):
-            flag = str(value).strip().lower()
-            if flag not in ("true", "false"):
-                raise ConfigError(f"Beam option '{name}' is true or false. Received: {value!r}")
-            flags += [f"--{name}"] if flag == "true" else []
-        else:
-            flags.append(f"--{name}={value}")
-    options = PipelineOptions(flags)
-    try:
-        with contextlib.redirect_stderr(io.StringIO()):
-            options.get_all_options()
-    except SystemExit:
-        raise ConfigError(f"Beam does not accept these options: {' '.join(flags)}") from None
-    return options
+        flags += _option_flags(PipelineOptions, name, str(value).strip())
+    return PipelineOptions(flags)
+
+
+def _option_flags(options_class, name, value):
+    """The command-line flags for one Beam option: `--name=value`, or for a flag
+    (an option that takes no value) `--name` when `value` is true and nothing when false."""
+    for flags in ([f"--{name}={value}"], [f"--{name}"]):
+        try:
+            with contextlib.redirect_stderr(io.StringIO()):
+                options_class(flags).get_all_options()
+        except SystemExit:
+            continue
+        if len(flags[0]) > len(name) + 2:  # took the value
+            return flags
+        if value.lower() not in ("true", "false"):
+            raise ConfigError(f"Beam option '{name}' is true or false. Received: {value!r}")
+        return flags if value.lower() == "true" else []
+    raise ConfigError(f"Beam does not accept {name}={value!r}")
 
 
 def _load_export(source):

@@ -232,3 +232,16 @@ def test_a_rerun_replaces_the_previous_outputs_of_the_prefix(exported, tmp_path)
     # The outputs are not inputs of the next run with a glob over the folder.
     with pytest.raises(DataError, match="matches an output of this --out prefix"):
         beam_scoring.score_files(exported, tmp_path / "*.csv", prefix, beam_options=IN_PROCESS)
+
+
+def test_beam_options_pass_through_over_the_defaults():
+    options = beam_scoring.pipeline_options(
+        {"runner": "FlinkRunner", "flink_master": "flink:8081", "save_main_session": "true"}).get_all_options()
+    assert (options["runner"], options["flink_master"], options["save_main_session"]) == (
+        "FlinkRunner", "flink:8081", True)
+    assert (options["direct_num_workers"], options["direct_running_mode"]) == (2, "multi_processing")
+    assert beam_scoring.pipeline_options(IN_PROCESS).get_all_options()["direct_num_workers"] == 1
+    with pytest.raises(ConfigError, match="'save_main_session' is true or false"):
+        beam_scoring.pipeline_options({"save_main_session": "yes"})
+    with pytest.raises(ConfigError, match="Beam does not accept direct_num_workers=.two."):
+        beam_scoring.pipeline_options({"direct_num_workers": "two"})
