@@ -20,6 +20,13 @@ are checked to hold the same rows (an order-free checksum).
 
     flock /tmp/seqkit-bench.lock nice -n 5 python3 bench/score_beam.py
     python3 bench/score_beam.py --rows 100000 --export serving/sentiment
+
+`--tasks` checks instead that every registered task's export scores the same
+rows both ways: its contract recipe (`Task.contract_recipe`) is trained,
+exported and its rows scored by the local runner and by Beam in process; a
+task whose spec scores groups of rows must be refused, naming the task.
+
+    python3 bench/score_beam.py --tasks
 """
 
 import argparse
@@ -144,6 +151,49 @@ def write_shards(source, folder, shards):
     return folder / "part-*.csv"
 
 
+def check_tasks(work):
+    """Every registered task: contract recipe -> fit -> export -> local and Beam scoring compared."""
+    from seqkit import runner
+    from seqkit.config import load_config
+    from seqkit.errors import ConfigError
+    from seqkit.scoring import beam
+    from seqkit.scoring import score_csv
+    from seqkit.tasks.registry import TASKS
+
+    failed = []
+    for name in sorted(TASKS):
+        folder = work / name
+        (folder / "out").mkdir(parents=True, exist_ok=True)
+        recipe, rows = TASKS[name].contract_recipe(folder)
+        (folder / "recipe.yaml").write_text(recipe)
+        runner.fit(load_config([folder / "recipe.yaml"]), run_dir=folder / "run", verbose=0)
+        version = runner.export(folder / "run", folder / "serving")
+        with open(folder / "rows.csv", "w", newline="", encoding="utf-8") as file:
+            writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        local = score_csv(version, folder / "rows.csv", folder / "local.csv")
+        try:
+            result = beam.score_files(version, folder / "rows.csv", folder / "out" / "scored",
+                                      beam_options={"direct_running_mode": "in_memory"})
+        except ConfigError as error:
+            refused = f"task '{name}'" in str(error)
+            print(f"{name}: refused ({'names the task' if refused else 'DOES NOT NAME THE TASK'}): {error}")
+            failed += [] if refused else [name]
+            continue
+        with open(folder / "local.csv", newline="", encoding="utf-8") as file:
+            want = list(csv.reader(file))
+        got = []
+        for shard in result.shards:
+            with open(shard, newline="", encoding="utf-8") as file:
+                got += list(csv.reader(file))[1:]
+        same = sorted(got) == sorted(want[1:])
+        print(f"{name}: local {local.rows} rows, beam {result.rows} rows; columns {want[0]}; every row equal: {same}",
+              flush=True)
+        failed += [] if same else [name]
+    return failed
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -152,6 +202,7 @@ def main(argv=None):
     parser.add_argument("--batch-size", type=int, default=512)
     parser.add_argument("--export", help="an exported SavedModel (default: train and export a tiny run)")
     parser.add_argument("--keep", help="keep the generated files in this directory")
+    parser.add_argument("--tasks", action="store_true", help="check every task's export both ways instead")
     parser.add_argument("--child", choices=["local", "beam"], help=argparse.SUPPRESS)
     parser.add_argument("--source", help=argparse.SUPPRESS)
     parser.add_argument("--input", help=argparse.SUPPRESS)
@@ -164,6 +215,8 @@ def main(argv=None):
     work = pathlib.Path(args.keep) if args.keep else pathlib.Path(tempfile.mkdtemp(prefix="seqkit-bench-beam-"))
     work.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
+    if args.tasks:
+        sys.exit(1 if check_tasks(work) else 0)
     source = args.export
     if source is None:
         print("training a tiny run on the default data ...", flush=True)
