@@ -43,10 +43,17 @@ setup(
             "torch==2.13.0",
             # The generate task's ABC tunes: validity checks, MIDI, the default corpus.
             "music21>=9,<11",
+            # `seqkit score --runner beam` and its tests (see the `beam` extra).
+            "apache-beam>=2.77,<3",
         ],
         # `pip install -e .[music]`: pipelines/music.yaml reads the ABC tunes music21's
         # wheel ships and checks/plays generated tunes with it.
         "music": ["music21>=9,<11"],
+        # `pip install -e .[beam]`: `seqkit score --runner beam` runs the scoring core as an
+        # Apache Beam pipeline (DirectRunner here; Flink, Spark, Dataflow through --beam-option),
+        # an existing distributed engine rather than a home-made one. 2.77 is the release tested
+        # here; its protobuf range (< 7) meets TensorFlow 2.21's (>= 6.31.1).
+        "beam": ["apache-beam>=2.77,<3"],
     },
     entry_points={"console_scripts": ["seqkit = seqkit.cli:main"]},
 )

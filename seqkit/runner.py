@@ -400,6 +400,17 @@ def score(source, input_path, output_path, **options):
     return dataclasses.replace(result, load_seconds=result.load_seconds + load_seconds)
 
 
+def score_beam(source, input_glob, output_prefix, **options):
+    """Scores the CSV files a glob matches with an export, as an Apache Beam pipeline.
+
+    `seqkit.scoring.beam.score_files` (imported here, so Beam loads only
+    when asked for): sharded outputs and a manifest under `output_prefix`.
+    """
+    from seqkit.scoring import beam as beam_scoring
+
+    return beam_scoring.score_files(source, input_glob, output_prefix, **options)
+
+
 def forecast(source, input_path, output_path, on_error="fail"):
     """Forecasts after the end of each series of a history CSV (`seqkit forecast`).
 

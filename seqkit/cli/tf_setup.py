@@ -42,24 +42,36 @@ def is_noise(line):
 
 
 @contextlib.contextmanager
-def _filtered_stderr():
+def filtered_stderr(noise=is_noise):
+    """Captures stderr at the file-descriptor level (child processes' too) while the
+    block runs, then passes on the lines for which `noise(line)` is false.
+
+    When the block raises a `SeqkitError` every captured line is dropped: the
+    error's one line says what went wrong.
+    """
+    from seqkit.errors import SeqkitError
+
     try:
         sys.stderr.flush()
         saved = os.dup(2)
     except (OSError, ValueError):  # no real stderr (embedded use): nothing to filter
         yield
         return
+    failed = False
     with tempfile.TemporaryFile() as capture:
         os.dup2(capture.fileno(), 2)
         try:
             yield
+        except SeqkitError:
+            failed = True
+            raise
         finally:
             os.dup2(saved, 2)
             os.close(saved)
             capture.seek(0)
             text = capture.read().decode("utf-8", "replace")
-            kept = [line for line in text.splitlines() if line.strip() and not is_noise(line)]
-            if kept:
+            kept = [line for line in text.splitlines() if line.strip() and not noise(line)]
+            if kept and not failed:
                 sys.stderr.write("\n".join(kept) + "\n")
                 sys.stderr.flush()
 
@@ -72,7 +84,7 @@ def import_tensorflow():
 
         return tf
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    with _filtered_stderr():
+    with filtered_stderr():
         import tensorflow as tf
 
         tf.config.list_logical_devices()  # device probing prints its lines now, not later

@@ -1,8 +1,10 @@
 """The scoring core: CSV records -> serving inputs -> output columns, from a `ServingSpec`.
 
-Nothing here reads or writes files; the local runner (`seqkit.scoring.local`)
-streams a CSV through it, and a distributed runner can call the same
-functions on its own chunks of records.
+Nothing here writes files; the local runner (`seqkit.scoring.local`) streams
+a CSV through it, and the Beam runner (`seqkit.scoring.beam`) calls the same
+functions on the batches its workers hold: `score_batch` is the one per-batch
+step of both, `bad_row_error` the one `--on-error fail` message and
+`output_header` the one output header.
 """
 
 import dataclasses
@@ -55,6 +57,21 @@ class Scorer:
         return {key: np.concatenate([p[key] for p in pieces]) for key in pieces[0]}
 
 
+def map_columns(spec, text_column=None, columns=None):
+    """`spec` reading its inputs from other CSV columns (`--text-column`, `--column INPUT=COLUMN`)."""
+    mapping = dict(columns or {})
+    if text_column is not None:
+        if len(spec.inputs) != 1:
+            names = ", ".join(i.name for i in spec.inputs)
+            raise DataError(f"--text-column needs a model with one input; this one takes {names}. "
+                            "Use --column INPUT=COLUMN")
+        mapping[spec.inputs[0].name] = text_column
+    try:
+        return spec.with_columns(mapping)
+    except ValueError as error:
+        raise DataError(str(error)) from None
+
+
 def column_indexes(spec, header, path):
     """{input name: index of its CSV column}; DataError names a missing column."""
     indexes = {}
@@ -93,6 +110,17 @@ def record_checker(spec, indexes, base_dir):
         return None
 
     return check
+
+
+def bad_row_error(path, bad):
+    """The `DataError` that stops scoring (`on_error="fail"`) at a bad row.
+
+    Args:
+        path: the CSV file.
+        bad: `(line, reason, raw, column)` from `seqkit.scoring.records.CsvRecords`.
+    """
+    line, reason, _, column = bad
+    return DataError(f"{reason}; fix the row or rerun with --on-error skip", path=path, line=line, column=column)
 
 
 def _is_number(text):
@@ -159,6 +187,39 @@ def output_columns(spec, outputs):
             for index, name in enumerate(names):
                 columns[item.column.format(name=name)] = values[:, index]
     return columns
+
+
+def score_batch(scorer, kept, inputs, batch_size):
+    """Scores one batch of examples into output rows: the per-batch step of every runner.
+
+    Args:
+        scorer: `Scorer`.
+        kept: one list of fields per example, written before its outputs
+            (per-row scoring: the record; per-group: `[key]`).
+        inputs: {input name: list}, from `row_inputs` or `group_inputs`.
+        batch_size: examples per call of the serving function.
+
+    Returns:
+        `(names, rows)`: the output column names, and per example `kept[i]`
+        followed by its outputs formatted by `format_column`.
+    """
+    predictions = output_columns(scorer.spec, scorer.predict(inputs, batch_size))
+    formatted = [format_column(values) for values in predictions.values()]
+    return list(predictions), [list(k) + list(extra) for k, extra in zip(kept, zip(*formatted))]
+
+
+def output_header(spec, header, names, path):
+    """The output's columns: the input's (per group: the group column), then `names`.
+
+    Raises:
+        DataError: the input already has one of the output columns.
+    """
+    kept = [spec.group_by] if spec.group_by is not None else list(header)
+    clash = [name for name in names if name in kept]
+    if clash:
+        raise DataError(f"the input already has the prediction columns {clash}; drop or rename them",
+                        path=path, line=1)
+    return kept + list(names)
 
 
 def format_column(values):

@@ -118,20 +118,6 @@ def _resolve_scorer(source):
     return load_saved_model_scorer(path)
 
 
-def _column_mapping(spec, text_column, columns):
-    mapping = dict(columns or {})
-    if text_column is not None:
-        if len(spec.inputs) != 1:
-            names = ", ".join(i.name for i in spec.inputs)
-            raise DataError(f"--text-column needs a model with one input; this one takes {names}. "
-                            "Use --column INPUT=COLUMN")
-        mapping[spec.inputs[0].name] = text_column
-    try:
-        return spec.with_columns(mapping)
-    except ValueError as error:
-        raise DataError(str(error)) from None
-
-
 def _check_arguments(on_error, chunk_size, batch_size, input_path, output_path):
     if on_error not in ON_ERROR_CHOICES:
         raise ValueError(f"on_error must be one of {ON_ERROR_CHOICES}. Received: on_error={on_error!r}")
@@ -184,7 +170,7 @@ def score_csv(source, input_path, output_path, *, on_error="fail", reject_path=N
         reject_path = None
     loading = time.perf_counter()
     scorer = _resolve_scorer(source)
-    scorer = dataclasses.replace(scorer, spec=_column_mapping(scorer.spec, text_column, columns))
+    scorer = dataclasses.replace(scorer, spec=core.map_columns(scorer.spec, text_column, columns))
     started = time.perf_counter()
     job = _Job(scorer, input_path, chunk_size, batch_size, progress)
     with _atomic_outputs(output_path, reject_path) as (out_file, reject_file):
@@ -267,15 +253,15 @@ class _Job:
                 examples = self._examples(chunk, rejects, final=False)
                 if not examples[0]:
                     continue
-                future = executor.submit(self._predict, examples[1])
+                future = executor.submit(self._score, *examples)
                 if pending is not None:
                     self._finish(writer, pending)
-                pending = (examples[0], future, self.reader.bytes_read)
+                pending = (future, self.reader.bytes_read)
             last = self._examples([], rejects, final=True)
             if last[0]:
                 if pending is not None:
                     self._finish(writer, pending)
-                pending = (last[0], executor.submit(self._predict, last[1]), self.reader.bytes_read)
+                pending = (executor.submit(self._score, *last), self.reader.bytes_read)
             if pending is not None:
                 self._finish(writer, pending)
             self._report(self.reader.bytes_read)  # rows rejected after the last chunk
@@ -283,18 +269,16 @@ class _Job:
             executor.shutdown(wait=True, cancel_futures=True)
         if self.columns is None:
             # No scorable row at all: still write a well-formed header.
-            self._write_header(writer, self._predict(core.placeholder_inputs(self.spec)))
+            self._write_header(writer, self._score([], core.placeholder_inputs(self.spec))[0])
 
-    def _predict(self, inputs):
-        return core.output_columns(self.spec, self.scorer.predict(inputs, self.batch_size))
+    def _score(self, kept, inputs):
+        return core.score_batch(self.scorer, kept, inputs, self.batch_size)
 
     def _reject(self, bad, rejects):
         if not bad:
             return
         if rejects is None:
-            line, reason, _, column = bad[0]
-            raise DataError(f"{reason}; fix the row or rerun with --on-error skip",
-                            path=self.input_path, line=line, column=column)
+            raise core.bad_row_error(self.input_path, bad[0])
         rejects.writerows(b[:3] for b in bad)
         self.rejected += len(bad)
 
@@ -312,23 +296,17 @@ class _Job:
         keys = [[key] for key, _ in groups]
         return keys, core.group_inputs(self.spec, groups, self.indexes, self.base_dir)
 
-    def _write_header(self, writer, predictions):
-        kept = [self.spec.group_by] if self.spec.group_by is not None else list(self.header)
-        clash = [name for name in predictions if name in kept]
-        if clash:
-            raise DataError(f"the input already has the prediction columns {clash}; drop or rename them",
-                            path=self.input_path, line=1)
-        self.columns = kept + list(predictions)
+    def _write_header(self, writer, names):
+        self.columns = core.output_header(self.spec, self.header, names, self.input_path)
         writer.writerow(self.columns)
 
     def _finish(self, writer, pending):
-        chunk, future, bytes_read = pending
-        predictions = future.result()
+        future, bytes_read = pending
+        names, rows = future.result()
         if self.columns is None:
-            self._write_header(writer, predictions)
-        formatted = [core.format_column(values) for values in predictions.values()]
-        writer.writerows(record + list(extra) for record, extra in zip(chunk, zip(*formatted)))
-        self.rows += len(chunk)
+            self._write_header(writer, names)
+        writer.writerows(rows)
+        self.rows += len(rows)
         self._report(bytes_read)
 
     def _report(self, bytes_read):

@@ -86,26 +86,35 @@ class CsvRecords:
             return names
         raise DataError("the file is empty; expected a header row", path=self.path)
 
-    def chunks(self, chunk_size, header, check):
-        """Yields `(good_records, bad)` lists; `bad` holds (line, reason, raw, column).
+    def rows(self, header, check):
+        """Yields `(record, bad)` per row after the header: `bad` is None for a good
+        record, else `(line, reason, raw, column)` (and `record` is None).
 
         `check(record)` returns None for a good record, else (reason, column).
         """
         width = len(header)
-        good, bad = [], []
         for line, record, raw, bad_utf8 in self._records_iter:
             if record is None:
-                bad.append((line, too_long_reason(), raw, None))
+                yield None, (line, too_long_reason(), raw, None)
             elif not record:
                 continue  # a blank line is no row
             elif bad_utf8:
-                bad.append((line, "invalid UTF-8 bytes", raw, None))
+                yield None, (line, "invalid UTF-8 bytes", raw, None)
             elif len(record) != width:
-                bad.append((line, f"expected {width} fields, found {len(record)}", raw, None))
+                yield None, (line, f"expected {width} fields, found {len(record)}", raw, None)
             elif (problem := check(record)) is not None:
-                bad.append((line, problem[0], raw, problem[1]))
+                yield None, (line, problem[0], raw, problem[1])
             else:
+                yield record, None
+
+    def chunks(self, chunk_size, header, check):
+        """Yields `(good_records, bad)` lists of `rows`; `bad` holds (line, reason, raw, column)."""
+        good, bad = [], []
+        for record, problem in self.rows(header, check):
+            if problem is None:
                 good.append(record)
+            else:
+                bad.append(problem)
             if len(good) >= chunk_size or (bad and len(good) + len(bad) >= chunk_size):
                 yield good, bad
                 good, bad = [], []
