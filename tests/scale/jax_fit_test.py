@@ -133,3 +133,21 @@ def test_each_task_runs_on_tensorflow_and_names_itself_where_it_is_refused(name)
             check_backend(task_class, backend="jax")
     with pytest.raises(ConfigError, match=f"task '{name}' does not run on the torch backend"):
         check_backend(task_class, backend="torch")
+
+
+def test_a_run_of_a_refused_task_is_not_loaded_under_jax(tmp_path, monkeypatch):
+    import keras
+
+    from seqkit.config import load_config
+    from seqkit.run import load_run
+
+    name = next(n for n, cls in sorted(TASKS.items()) if "jax" not in cls.backends)
+    recipe, _ = TASKS[name].contract_recipe(tmp_path)
+    (tmp_path / "recipe.yaml").write_text(recipe)
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "config.yaml").write_text(load_config([tmp_path / "recipe.yaml"]).to_yaml())
+    (run / "model.keras").write_bytes(b"")  # refused before it is read
+    monkeypatch.setattr(keras.backend, "backend", lambda: "jax")
+    with pytest.raises(ConfigError, match=f"task '{name}' does not run on the jax backend"):
+        load_run(run)
