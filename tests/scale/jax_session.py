@@ -38,12 +38,15 @@ def _reference(run_dir):
     run = load_run(run_dir)
     ids = tokenize_padded(run.assets.tokenizer, tf.constant(TEXTS), run.config.tokenizer.max_length).numpy()
     probabilities = run.model(jax.numpy.asarray(ids), training=False)
+    wider = np.pad(ids, [[0, 0], [0, 3]])  # as the JAX batches are, rounded up (masked padding)
+    padded = run.model(jax.numpy.asarray(wider), training=False)
     return {
         "backend": keras.backend.backend(),
         "weights_are_jax_arrays": all(isinstance(v.value, jax.Array) for v in run.model.weights),
         "outputs_are_jax_arrays": isinstance(probabilities, jax.Array),
         "labels": list(run.assets.labels),
         "probabilities": np.asarray(probabilities, dtype=np.float64).tolist(),
+        "padded_probabilities": np.asarray(padded, dtype=np.float64).tolist(),
     }
 
 
