@@ -53,4 +53,12 @@ MUTATIONS = [
         tests=("tests/scale/jax_fit_test.py::test_a_run_of_a_refused_task_is_not_loaded_under_jax",),
         description="evaluate / predict / export of a TensorFlow-only task's run under jax fails later with a traceback",
     ),
+    Mutation(
+        name="rounded-width-past-max-length",
+        path="seqkit/data/batching.py",
+        old="        target = tf.maximum(width, tf.minimum((width + multiple - 1) // multiple * multiple, limit))",
+        new="        target = (width + multiple - 1) // multiple * multiple",
+        tests=("tests/data/batching_test.py::test_round_up_width_pads_inputs_to_a_multiple_within_the_limit",),
+        description="under JAX a batch is padded past tokenizer.max_length (a learned position table is that long)",
+    ),
 ]
