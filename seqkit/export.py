@@ -224,7 +224,7 @@ def classify_custom_ops(ops):
         `unknown` (ops neither TensorFlow nor tensorflow-text registers). Both
         empty means stock TensorFlow (and stock TF Serving) runs the graph.
     """
-    custom = [op for op in ops if not hasattr(tf.raw_ops, op)]
+    custom = [op for op in ops if not _stock_op(op)]
     result = {"tensorflow_text": [], "unknown": []}
     if not custom:
         return result
@@ -238,6 +238,14 @@ def classify_custom_ops(ops):
         key = "tensorflow_text" if op_def_registry.get(op) is not None else "unknown"
         result[key].append(op)
     return result
+
+
+def _stock_op(op):
+    """True for an op stock TensorFlow registers: `tf.raw_ops`, or the XLA ops
+    (`XlaCallModule`, which a JAX-backend model's jax2tf export runs in)."""
+    from tensorflow.compiler.tf2xla.ops import gen_xla_ops
+
+    return hasattr(tf.raw_ops, op) or hasattr(gen_xla_ops, op)
 
 
 def signature_summary(concrete):

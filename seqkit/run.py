@@ -56,6 +56,7 @@ def load_run(run_dir):
     Raises:
         RunDirError: the directory, its config.yaml, assets or model.keras is
             missing or unreadable; the message names the piece and the fix.
+        ConfigError: the run's task does not run on this Keras backend.
     """
     run = RunDir(run_dir)
     config = _load_config(run)
@@ -65,6 +66,7 @@ def load_run(run_dir):
             f"Continue it with `seqkit fit {run.config} --run-dir {run.path} --resume`"
         )
     task = get_task(config)
+    task.check_backend()  # the model loads on the Keras backend this process runs
     assets = task.load_assets(run.assets)
     try:
         model = keras.saving.load_model(str(run.model), compile=False)

@@ -180,8 +180,10 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
 
     from seqkit.training import precision as precision_lib
     from seqkit.training import strategy as strategy_lib
+    from seqkit.training.backend import check_backend
 
     train_config = config.train
+    check_backend(type(get_task(config)), train_config.strategy)  # before anything starts
     if train_config.refit:
         return _fit_and_refit(config, run_dir, resume, overwrite, callbacks, verbose, strategy, precision)
     if strategy is None:

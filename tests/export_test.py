@@ -123,7 +123,8 @@ def test_classify_custom_ops_flags_tensorflow_text():
     from seqkit import export
 
     result = export.classify_custom_ops(
-        ["MatMul", "TFText>WhitespaceTokenizeWithOffsetsV2", "FastWordpieceTokenizeWithOffsets", "NoSuchOpAnywhere"]
+        ["MatMul", "TFText>WhitespaceTokenizeWithOffsetsV2", "FastWordpieceTokenizeWithOffsets", "NoSuchOpAnywhere",
+         "XlaCallModule"]  # stock TensorFlow's, though not in tf.raw_ops: a JAX model's export runs in it
     )
     assert result == {
         "tensorflow_text": ["TFText>WhitespaceTokenizeWithOffsetsV2", "FastWordpieceTokenizeWithOffsets"],

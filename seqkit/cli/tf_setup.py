@@ -78,19 +78,34 @@ def filtered_stderr(noise=is_noise):
 
 def import_tensorflow():
     """Imports TensorFlow (and Keras) and sets up its devices, quietly; returns the module."""
-    user_level = os.environ.get("TF_CPP_MIN_LOG_LEVEL")
-    if "tensorflow" in sys.modules or (user_level is not None and user_level in ("0", "1")):
+    if "tensorflow" in sys.modules:
         import tensorflow as tf
 
+        return tf
+    user_level = os.environ.get("TF_CPP_MIN_LOG_LEVEL")
+    if user_level is not None and user_level in ("0", "1"):
+        import tensorflow as tf
+
+        _set_up_devices(tf)
         return tf
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     with filtered_stderr():
         import tensorflow as tf
 
-        tf.config.list_logical_devices()  # device probing prints its lines now, not later
-        import keras  # noqa: F401
+        _set_up_devices(tf)  # device probing prints its lines now, not later
     import logging
 
     # Retracing notices and the like: TensorFlow's, not the user's, to act on.
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
     return tf
+
+
+def _set_up_devices(tf):
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        # Under KERAS_BACKEND=jax TensorFlow only feeds the data (tf.data) and
+        # serves; the GPUs are the backend's, and TensorFlow would take their
+        # memory as it starts.
+        tf.config.set_visible_devices([], "GPU")
+    tf.config.list_logical_devices()

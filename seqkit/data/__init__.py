@@ -11,6 +11,7 @@ from seqkit.data.batching import map_batched
 from seqkit.data.batching import padded_batch
 from seqkit.data.batching import parallel_map
 from seqkit.data.batching import prefetch
+from seqkit.data.batching import round_up_width
 from seqkit.data.batching import sequence_length
 from seqkit.data.batching import shuffle
 from seqkit.data.csv_reader import read_csv

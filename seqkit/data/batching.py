@@ -330,6 +330,39 @@ def prefetch(buffer_size=tf.data.AUTOTUNE):
     return apply
 
 
+def round_up_width(multiple, limit):
+    """Pads the inputs of `(inputs, ...)` batches with 0 along axis 1 to a multiple of `multiple`.
+
+    A compiled backend (XLA under JAX) compiles one training step per input
+    shape; batches padded to their longest row come in up to `limit` widths,
+    rounded ones in `ceil(limit / multiple)`. A width never grows past `limit`
+    (a model built for at most `limit` positions), nor shrinks.
+
+    Args:
+        multiple: int. The widths to round up to.
+        limit: int. The widest input the model takes (`tokenizer.max_length`).
+
+    Returns:
+        A `dataset -> dataset` function.
+
+    >>> batch = (tf.ones([2, 5], tf.int32), tf.constant([0, 1]))
+    >>> ds = tf.data.Dataset.from_tensors(batch).apply(round_up_width(4, limit=7))
+    >>> [x.shape.as_list() for x, _ in ds]
+    [[2, 7]]
+    """
+    _check_positive(multiple=multiple, limit=limit)
+
+    def pad(inputs, *rest):
+        width = tf.shape(inputs)[1]
+        target = tf.maximum(width, tf.minimum((width + multiple - 1) // multiple * multiple, limit))
+        return (tf.pad(inputs, [[0, 0], [0, target - width]]), *rest)
+
+    def apply(dataset):
+        return dataset.map(pad, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+
+    return apply
+
+
 def sequence_length(*element):
     """The longest first dimension among an element's rank >= 1 components.
 

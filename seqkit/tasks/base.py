@@ -49,10 +49,14 @@ class Task:
         sections: {section name: dataclass}, in file order. `data`, `train`
             and `export` are expected (`seqkit.config.TrainConfig` /
             `ExportConfig` or subclasses); any other key is the task's own.
+        backends: the Keras backends (`KERAS_BACKEND`) the task trains,
+            evaluates and exports on (`check_backend`). Defaults to
+            TensorFlow's alone.
     """
 
     name: ClassVar[str] = ""
     sections: ClassVar[dict] = {}
+    backends: ClassVar[tuple] = ("tensorflow",)
 
     def __init__(self, config):
         self.config = config
@@ -72,6 +76,20 @@ class Task:
             raise ConfigError(
                 f"unknown train.monitor {monitor!r} for task '{cls.name}'. "
                 f"Valid choices: {', '.join(valid)}"
+            )
+
+    @classmethod
+    def check_backend(cls, backend=None):
+        """Raises ConfigError, naming the task and the backend, when the task
+        does not run on Keras backend `backend` (None: the one Keras runs on)."""
+        if backend is None:
+            import keras
+
+            backend = keras.backend.backend()
+        if backend not in cls.backends:
+            raise ConfigError(
+                f"task '{cls.name}' does not run on the {backend} backend (KERAS_BACKEND={backend}); "
+                f"it runs on: {', '.join(cls.backends)}"
             )
 
     @classmethod

@@ -265,3 +265,23 @@ def test_filter_batched_keeps_order_and_agrees_with_filter():
     dataset, arrays = _sequences(n=30)
     long_ones = dataset.apply(filter_batched(lambda block: tf.shape(block)[1:2] > 10))
     assert [len(s) for s in long_ones.as_numpy_iterator()] == [len(a) for a in arrays if len(a) > 10]
+
+
+def test_round_up_width_pads_inputs_to_a_multiple_within_the_limit():
+    from seqkit.data import round_up_width
+
+    widths = [1, 3, 4, 5, 9, 10]
+    batches = [(tf.reshape(tf.range(1, 2 * w + 1), [2, w]), tf.constant([w, w])) for w in widths]
+    ds = tf.data.Dataset.from_generator(
+        lambda: iter(batches),
+        output_signature=(tf.TensorSpec([2, None], tf.int32), tf.TensorSpec([2], tf.int32)),
+    ).apply(round_up_width(4, limit=10))
+    got = list(ds)
+    assert [x.shape[1] for x, _ in got] == [4, 4, 4, 8, 10, 10]  # 9 -> 12 capped at 10; 10 stays
+    for (x, y), (before, labels) in zip(got, batches):
+        w = before.shape[1]
+        np.testing.assert_array_equal(x[:, :w], before)
+        assert not np.any(x[:, w:])  # padded with 0
+        np.testing.assert_array_equal(y, labels)
+    with pytest.raises(ValueError, match="multiple"):
+        round_up_width(0, limit=10)

@@ -1,5 +1,6 @@
 """Classify data: label checks over whole files, rows -> padded ids and one-hot labels."""
 
+import keras
 import tensorflow as tf
 
 from seqkit import data
@@ -10,6 +11,8 @@ from seqkit.tasks.base import steps_for
 from seqkit.tasks.text import data as text_data
 from seqkit.tasks.text.data import check_files
 from seqkit.tasks.text.data import count_examples
+
+JAX_WIDTH_MULTIPLE = 8  # batch widths under JAX (padding is masked: it changes no output)
 
 
 def columns(config):
@@ -74,7 +77,11 @@ def make_batches(config, examples, assets, training):
         )
     else:
         batching = data.batch_and_map(fn, train.batch_size)
-    dataset = dataset.apply(batching).apply(data.prefetch())
+    dataset = dataset.apply(batching)
+    if keras.backend.backend() == "jax":
+        # XLA compiles a step per batch width: round the widths up to bound the compilations.
+        dataset = dataset.apply(data.round_up_width(JAX_WIDTH_MULTIPLE, config.tokenizer.max_length))
+    dataset = dataset.apply(data.prefetch())
     return Batches(dataset=dataset, steps=steps_for(count, train.batch_size), examples=count)
 
 

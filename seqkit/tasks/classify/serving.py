@@ -2,6 +2,7 @@
 
 import tensorflow as tf
 
+from seqkit.model_function import model_function
 from seqkit.serving import ServingOutput
 from seqkit.serving import ServingSpec
 from seqkit.tasks.text.serving import text_input
@@ -36,7 +37,7 @@ class ClassifierServing(tf.Module):
         # Tracked attributes: tf.saved_model.save captures the tokenizer's
         # tables and assets and the model's variables through them.
         self.tokenizer = tokenizer
-        self.model = model
+        self.model = model_function(model)  # a JAX-backend model through jax2tf
         self.class_names = tf.Variable(list(labels), dtype=tf.string, trainable=False, name="class_names")
         self.max_length = int(max_length)
 

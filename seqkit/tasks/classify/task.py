@@ -26,6 +26,8 @@ class ClassifyTask(Task):
     """
 
     name = "classify"
+    # On JAX its serving module converts the model with jax2tf (seqkit.model_function).
+    backends = ("tensorflow", "jax")
     sections = {
         "data": ClassifyDataConfig,
         "tokenizer": config_lib.TokenizerConfig,
