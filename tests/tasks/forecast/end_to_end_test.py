@@ -13,17 +13,12 @@ from click.testing import CliRunner
 from seqkit.cli import main
 
 FRESH_PROCESS = r"""
-import json, sys
+import sys
 import numpy as np
 import tensorflow as tf
-loaded = tf.saved_model.load(sys.argv[1])
-window = np.load(sys.argv[2])
-columns = json.loads(sys.argv[3])
-serve = loaded.signatures["serving_default"]
-by_column = serve(**{name: tf.constant(window[:, :, j]) for j, name in enumerate(columns)})
-raw = loaded.serve_windows(tf.constant(window))
-np.savez(sys.argv[4], **{k: v.numpy() for k, v in by_column.items()},
-         raw_forecast=raw["forecast"].numpy(), raw_quantiles=raw["quantiles"].numpy())
+serve = tf.saved_model.load(sys.argv[1]).signatures["serving_default"]
+out = serve(window=tf.constant(np.load(sys.argv[2])))
+np.savez(sys.argv[3], **{k: v.numpy() for k, v in out.items()})
 """
 
 
@@ -60,6 +55,11 @@ def invoke(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
+def messages(result):
+    """The output's lines less `seqkit score`'s progress bar label."""
+    return [line for line in result.output.strip().splitlines() if line != "scoring"]
+
+
 @pytest.mark.large
 def test_fit_evaluate_export_forecast_and_score(tmp_path):
     run = tmp_path / "run"
@@ -81,21 +81,31 @@ def test_fit_evaluate_export_forecast_and_score(tmp_path):
     assert exported.exit_code == 0, exported.output
     version = tmp_path / "serving" / "1"
 
-    # The export in a fresh process (TensorFlow only) equals the in-memory model.
+    # serving_default in a fresh process (TensorFlow only): raw windows in, the
+    # in-memory model's calibrated forecasts out, in original units.
     from seqkit.run import load_run
+    from seqkit.tasks.forecast.evaluation import calibrated
 
     loaded = load_run(run)
+    offsets = loaded.assets.offsets
+    calibration = json.loads((run / "assets" / "calibration.json").read_text())
+    assert calibration["fitted_on"] == "validation" and np.shape(calibration["offsets"]) == (3, 1)
+    np.testing.assert_allclose(offsets, calibration["offsets"])
     window = np.random.default_rng(1).normal(15, 5, (5, 14, 2)).astype("float32")
-    expected = np.asarray(loaded.model(window))
+    uncalibrated = np.asarray(loaded.model(window))
+    expected = calibrated(uncalibrated, offsets)
     np.save(tmp_path / "window.npy", window)
     subprocess.run([sys.executable, "-c", FRESH_PROCESS, str(version), str(tmp_path / "window.npy"),
-                    json.dumps(["sales", "temp"]), str(tmp_path / "out.npz")], check=True)
+                    str(tmp_path / "out.npz")], check=True)
     got = np.load(tmp_path / "out.npz")
+    assert sorted(got.files) == ["forecast", "quantiles"]
     # 1e-5 absolute, plus float32 rounding (a few ulps) on values in the tens.
-    np.testing.assert_allclose(got["raw_quantiles"], expected, rtol=1e-6, atol=1e-5)
-    np.testing.assert_allclose(got["raw_forecast"], expected[..., 1], atol=1e-5)
-    np.testing.assert_allclose(got["sales"], expected[:, :, 0, 1], atol=1e-5)
-    np.testing.assert_allclose(got["sales_q90"], expected[:, :, 0, 2], atol=1e-5)
+    np.testing.assert_allclose(got["quantiles"], expected, rtol=1e-6, atol=1e-5)
+    np.testing.assert_allclose(got["forecast"], expected[..., 1], rtol=1e-6, atol=1e-5)
+    # The offsets moved the outer levels only, and the levels stay ordered.
+    np.testing.assert_allclose(expected[..., 0], np.minimum(
+        uncalibrated[..., 0] - offsets, uncalibrated[..., 1]), rtol=1e-6, atol=1e-5)
+    np.testing.assert_array_equal(expected[..., 1], uncalibrated[..., 1])
     assert np.all(np.diff(expected, axis=-1) >= 0)
 
     # seqkit forecast: one row per series and step, time stamps continued.
@@ -108,33 +118,38 @@ def test_fit_evaluate_export_forecast_and_score(tmp_path):
         ("a", "2024-02-10", "1"), ("a", "2024-02-11", "2"), ("a", "2024-02-12", "3"),
         ("b", "2024-02-10", "1")]
     last = np.loadtxt(history, delimiter=",", skiprows=1, usecols=(2, 3))[26:40]
-    direct = np.asarray(loaded.model(last[None].astype("float32")))
+    direct = calibrated(loaded.model(last[None].astype("float32")), offsets)
     assert float(rows[0]["sales"]) == pytest.approx(float(direct[0, 0, 0, 1]), abs=1e-4)
     assert float(rows[2]["sales_q90"]) == pytest.approx(float(direct[0, 2, 0, 2]), abs=1e-4)
     from_run = invoke("forecast", run, history, "--out", tmp_path / "next_run.csv")
     assert from_run.exit_code == 0 and (tmp_path / "next_run.csv").read_text() == out.read_text()
 
-    # seqkit score: the shared per-group hook, one row per series.
-    scored = invoke("score", version, history, "--out", tmp_path / "scored.csv")
-    assert scored.exit_code == 0, scored.output
-    by_series = list(csv.DictReader((tmp_path / "scored.csv").open()))
-    assert [r["store"] for r in by_series] == ["a", "b"]
-    assert float(by_series[0]["sales_step0"]) == pytest.approx(float(rows[0]["sales"]), abs=1e-4)
+    # seqkit score (export and run) writes the same rows as seqkit forecast.
+    for source in (version, run):
+        scored = invoke("score", source, history, "--out", tmp_path / "scored.csv")
+        assert scored.exit_code == 0, scored.output
+        assert "Scored 6 rows" in scored.output
+        assert (tmp_path / "scored.csv").read_text() == out.read_text()
 
     # A series shorter than the window: named; skipped or an error per --on-error.
     short = write_series(tmp_path / "short.csv", days=40, short=5)
-    failed = invoke("forecast", version, short, "--out", tmp_path / "none.csv")
-    assert failed.exit_code == 2 and "series 'b' has 5 steps" in failed.output
-    assert not (tmp_path / "none.csv").exists()
-    skipped = invoke("forecast", version, short, "--out", tmp_path / "some.csv", "--on-error", "skip")
-    assert skipped.exit_code == 0 and "skipped series 'b'" in skipped.output
-    assert {r["store"] for r in csv.DictReader((tmp_path / "some.csv").open())} == {"a"}
+    for command in ("forecast", "score"):
+        failed = invoke(command, version, short, "--out", tmp_path / "none.csv")
+        assert failed.exit_code == 2 and "series 'b' has 5 steps" in failed.output, command
+        assert len(messages(failed)) == 1, failed.output
+        assert not (tmp_path / "none.csv").exists()
+        skipped = invoke(command, version, short, "--out", tmp_path / "some.csv",
+                         "--on-error", "skip")
+        assert skipped.exit_code == 0 and "skipped series 'b'" in skipped.output, command
+        assert [r["store"] for r in csv.DictReader((tmp_path / "some.csv").open())] == ["a"] * 3
 
-    # A missing covariate at forecast time.
+    # A missing covariate at scoring time: one line, exit 2, nothing written.
     (tmp_path / "nocov.csv").write_text("date,store,sales\n2024-01-01,a,1\n")
-    missing = invoke("forecast", version, tmp_path / "nocov.csv", "--out", tmp_path / "x.csv")
-    assert missing.exit_code == 2 and "missing column 'temp'" in missing.output
-    assert not (tmp_path / "x.csv").exists()
+    for command in ("forecast", "score"):
+        missing = invoke(command, version, tmp_path / "nocov.csv", "--out", tmp_path / "x.csv")
+        assert missing.exit_code == 2 and "missing column 'temp'" in missing.output, command
+        assert len(messages(missing)) == 1, missing.output
+        assert not (tmp_path / "x.csv").exists()
 
 
 def _bad(tmp_path, text):
