@@ -404,6 +404,11 @@ def score(source, input_path, output_path, **options):
     task, loaded = _task_and_scorer(source)
     load_seconds = time.perf_counter() - started
     if hasattr(task, "score_history"):
+        fixed = [flag for key, flag in (("text_column", "--text-column"), ("columns", "--column"),
+                                        ("reject_path", "--reject-file")) if options.get(key)]
+        if fixed:
+            raise ConfigError(f"{fixed[0]} does not apply to task '{task.name}': it reads the "
+                              "columns its recipe names and writes no reject file")
         begin = time.perf_counter()
         result = task.score_history(loaded.serve, input_path, output_path,
                                     on_error=options.get("on_error", "fail"))

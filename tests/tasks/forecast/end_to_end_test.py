@@ -176,3 +176,64 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path, edit, settings, message)
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.large
+def test_export_with_known_covariates_takes_their_future_values(tmp_path):
+    """serving_default(window, future) in a fresh process == the in-memory model, calibrated;
+    `seqkit score` and `seqkit forecast` read the future rows after each series' last target."""
+    import dataclasses
+
+    import keras
+
+    from seqkit import runner
+    from seqkit.config import load_config
+    from seqkit.run import Run
+    from seqkit.tasks import get_task
+    from seqkit.tasks.forecast.evaluation import calibrated
+
+    path = recipe(tmp_path, covariates=[], known_covariates=["temp"])
+    task = get_task(load_config([path]))
+    train, _ = task.read_training_data()
+    assets = task.build_assets(train, task.validate_data(task.data_files()))
+    keras.utils.set_random_seed(2)
+    model = task.build_model(assets)  # untrained: the plumbing, not the quality
+    offsets = np.array([[0.5], [-0.2], [1.0]])
+    run = Run(path=None, config=task.config, task=task, model=model,
+              assets=dataclasses.replace(assets, offsets=offsets))
+    version = runner.export(run, tmp_path / "serving")
+
+    rng = np.random.default_rng(4)
+    window = rng.normal(15, 5, (4, 14, 2)).astype("float32")
+    future = rng.normal(0, 1, (4, 3, 1)).astype("float32")
+    expected = calibrated(model({"window": window, "future": future}), offsets)
+    np.save(tmp_path / "window.npy", window)
+    np.save(tmp_path / "future.npy", future)
+    fresh = FRESH_PROCESS.replace(
+        "window=tf.constant(np.load(sys.argv[2]))",
+        "window=tf.constant(np.load(sys.argv[2])), future=tf.constant(np.load(sys.argv[4]))")
+    subprocess.run([sys.executable, "-c", fresh, str(version), str(tmp_path / "window.npy"),
+                    str(tmp_path / "out.npz"), str(tmp_path / "future.npy")], check=True)
+    got = np.load(tmp_path / "out.npz")
+    np.testing.assert_allclose(got["quantiles"], expected, rtol=1e-6, atol=1e-5)
+    np.testing.assert_allclose(got["forecast"], expected[..., 1], rtol=1e-6, atol=1e-5)
+
+    # A history whose series end with 3 rows of future temperatures and no sales.
+    history = write_series(tmp_path / "history.csv", days=40)
+    lines = history.read_text().splitlines()
+    rows = [line.split(",") for line in lines[1:]]
+    for row in rows:
+        if int(row[0][-2:]) > 6 and row[0][5:7] == "02":  # 2024-02-07 .. 02-09: the future
+            row[2] = ""
+    history.write_text("\n".join([lines[0]] + [",".join(r) for r in rows]) + "\n")
+    result = runner.score(version, history, tmp_path / "next.csv")
+    written = list(csv.DictReader((tmp_path / "next.csv").open()))
+    assert result.rows == 6 and [r["date"] for r in written[:3]] == [
+        "2024-02-07", "2024-02-08", "2024-02-09"]
+    table = np.array([[float(v or "nan") for v in r[2:]] for r in rows if r[1] == "a"])
+    direct = calibrated(model({"window": table[23:37][None].astype("float32"),
+                               "future": table[37:40, 1:][None].astype("float32")}), offsets)
+    assert float(written[1]["sales"]) == pytest.approx(float(direct[0, 1, 0, 1]), abs=1e-4)
+    assert float(written[2]["sales_q90"]) == pytest.approx(float(direct[0, 2, 0, 2]), abs=1e-4)
+    runner.forecast(version, history, tmp_path / "forecast.csv")
+    assert (tmp_path / "forecast.csv").read_text() == (tmp_path / "next.csv").read_text()
