@@ -8,6 +8,7 @@ import numpy as np
 
 from seqkit.config import ExportConfig
 from seqkit.config import TrainConfig
+from seqkit.errors import ConfigError
 from seqkit.errors import DataError
 from seqkit.errors import RunDirError
 from seqkit.run_dir import write_text
@@ -80,6 +81,15 @@ class ForecastTask(Task):
     @classmethod
     def monitor_modes(cls):
         return {"loss": "min"}
+
+    @classmethod
+    def check_config(cls, config):
+        super().check_config(config)
+        model = config.model
+        if model.quantiles and model.calibration != "none" and not config.data.validation:
+            raise ConfigError(
+                f"model.calibration {model.calibration!r} fits the interval on the validation "
+                "windows: set data.validation > 0, or model.calibration: none")
 
     @property
     def quantiles(self):
@@ -379,8 +389,11 @@ class ForecastTask(Task):
     def export_metadata(self, assets):
         from seqkit.config import build
 
+        offsets = None if assets.offsets is None else np.asarray(assets.offsets).tolist()
         return {"forecast": {"data": build.to_plain(self.config.data),
-                             "quantiles": self.quantiles}}
+                             "quantiles": self.quantiles,
+                             "calibration": {"method": "none" if offsets is None else "cqr",
+                                             "offsets": offsets}}}
 
     @classmethod
     def contract_recipe(cls, directory):

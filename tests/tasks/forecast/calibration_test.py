@@ -109,3 +109,18 @@ def test_offsets_come_from_the_validation_windows_only(tmp_path):
 def test_calibration_none_keeps_the_raw_interval(tmp_path):
     task, model, assets, validation = _task_and_model(tmp_path, calibration="none")
     assert task.calibrate(model, assets, validation) is assets and assets.offsets is None
+
+
+def test_cqr_without_a_validation_part_is_a_config_error(tmp_path):
+    from seqkit.config import load_config
+    from seqkit.errors import ConfigError
+
+    path = _recipe(tmp_path)
+    recipe = json.loads(path.read_text())
+    recipe["data"]["validation"] = 0
+    path.write_text(json.dumps(recipe))
+    with pytest.raises(ConfigError, match=r"set data.validation > 0, or model.calibration: none"):
+        load_config([path])
+    recipe["model"]["calibration"] = "none"
+    path.write_text(json.dumps(recipe))
+    assert load_config([path]).model.calibration == "none"

@@ -151,6 +151,16 @@ def test_fit_evaluate_export_forecast_and_score(tmp_path):
         assert len(messages(missing)) == 1, missing.output
         assert not (tmp_path / "x.csv").exists()
 
+    # A value that is not a number in the history: line and column named, nothing written.
+    lines = history.read_text().splitlines()
+    date, store, _, temp = lines[3].split(",")
+    (tmp_path / "bad.csv").write_text("\n".join(lines[:3] + [f"{date},{store},abc,{temp}"] + lines[4:]))
+    for command in ("forecast", "score"):
+        bad = invoke(command, version, tmp_path / "bad.csv", "--out", tmp_path / "x.csv")
+        assert bad.exit_code == 2 and "line 4, column 'sales': not a number: 'abc'" in bad.output
+        assert len(messages(bad)) == 1, bad.output
+        assert not (tmp_path / "x.csv").exists()
+
 
 def _bad(tmp_path, text):
     path = tmp_path / "series.csv"
