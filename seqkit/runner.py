@@ -237,6 +237,10 @@ def _fit(config, run_dir, resume, overwrite, callbacks, verbose, strategy, polic
         monitor, task.monitor_mode(monitor), resume=resume, callbacks=callbacks, verbose=verbose,
         steps_per_epoch=train.steps,
     )
+    calibrated = task.calibrate(model, assets, validation_examples)
+    if calibrated is not assets:  # saved before the model: a saved model has its assets
+        assets = calibrated
+        task.save_assets(assets, run.assets)
     with atomic_path(run.model) as tmp:
         model.save(str(tmp))
     result = Run(path=run.path, config=config, task=task, model=model, assets=assets)
@@ -394,10 +398,29 @@ def scorer(source):
 
 
 def score(source, input_path, output_path, **options):
-    """Scores a CSV with a run directory, a `Run` or an exported SavedModel (`seqkit.scoring`)."""
+    """Scores a CSV with a run directory, a `Run` or an exported SavedModel (`seqkit.scoring`).
+
+    A task that writes its own rows (`task.score_history`, forecasting) scores
+    the CSV as `forecast` does; the options other than `on_error` do not apply.
+    """
     started = time.perf_counter()
-    loaded = scorer(source)
+    task, loaded = _task_and_scorer(source)
     load_seconds = time.perf_counter() - started
+    if hasattr(task, "score_history"):
+        fixed = [flag for key, flag in (("text_column", "--text-column"), ("columns", "--column"),
+                                        ("reject_path", "--reject-file")) if options.get(key)]
+        if fixed:
+            raise ConfigError(f"{fixed[0]} does not apply to task '{task.name}': it reads the "
+                              "columns its recipe names and writes no reject file")
+        begin = time.perf_counter()
+        result = task.score_history(loaded.serve, input_path, output_path,
+                                    on_error=options.get("on_error", "fail"))
+        return scoring.ScoreResult(
+            output_path=pathlib.Path(output_path), rows=result["rows"],
+            rejected=len(result["skipped"]), reject_path=None,
+            seconds=time.perf_counter() - begin, load_seconds=load_seconds,
+            source=loaded.source, columns=tuple(result["columns"]),
+            notes=tuple(result.get("notes", ())))
     result = scoring.score_csv(loaded, input_path, output_path, **options)
     return dataclasses.replace(result, load_seconds=result.load_seconds + load_seconds)
 
@@ -411,6 +434,28 @@ def score_beam(source, input_glob, output_prefix, **options):
     from seqkit.scoring import beam as beam_scoring
 
     return beam_scoring.score_files(source, input_glob, output_prefix, **options)
+
+
+def _task_and_scorer(source):
+    """(task or None, `scoring.Scorer`) of a run directory, a `Run`, an export or a Scorer."""
+    import tempfile
+
+    import yaml
+
+    origin = source.source if isinstance(source, scoring.Scorer) else source
+    if isinstance(origin, (str, os.PathLike)) and is_saved_model(origin):
+        metadata = read_metadata(resolve_saved_model(origin))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = pathlib.Path(tmp) / "config.yaml"
+            path.write_text(yaml.safe_dump(metadata.get("config") or {}), encoding="utf-8")
+            task = get_task(config_lib.load_config([path]))
+        return task, scorer(source)
+    if isinstance(source, scoring.Scorer):
+        if origin is None or not RunDir(origin).config.is_file():
+            return None, source
+        return get_task(config_lib.load_config([RunDir(origin).config])), source
+    run = _as_run(source)
+    return run.task, scorer(run)
 
 
 def forecast(source, input_path, output_path, on_error="fail"):
@@ -427,20 +472,8 @@ def forecast(source, input_path, output_path, on_error="fail"):
     Raises:
         ConfigError: the source's task does not forecast.
     """
-    import tempfile
-
-    import yaml
-
-    if is_saved_model(source):
-        metadata = read_metadata(resolve_saved_model(source))
-        with tempfile.TemporaryDirectory() as tmp:
-            path = pathlib.Path(tmp) / "config.yaml"
-            path.write_text(yaml.safe_dump(metadata.get("config") or {}), encoding="utf-8")
-            task = get_task(config_lib.load_config([path]))
-        model = scorer(source)
-    else:
-        run = _as_run(source)
-        task, model = run.task, scorer(run)
+    task, model = _task_and_scorer(source)
     if not hasattr(task, "score_history"):
-        raise ConfigError(f"task '{task.name}' does not forecast; use `seqkit score`")
+        name = getattr(task, "name", "unknown")
+        raise ConfigError(f"task '{name}' does not forecast; use `seqkit score`")
     return task.score_history(model.serve, input_path, output_path, on_error=on_error)

@@ -11,7 +11,9 @@ size), the CSV `column` it comes from, and how that column is `read`:
 "text" (the cell as a string), "file" (the bytes of the file the cell names,
 relative to the CSV's directory) or "number" (the cell as a float). A "file"
 input with `content="image"` must hold an image that decodes: a corrupt file
-is a bad row, like a missing one.
+is a bad row, like a missing one. An input with `columns` reads several
+CSV columns, stacked on its last axis (a forecaster's window of rows x
+columns); `column` is then the first of them.
 
 Outputs (`ServingOutput`): the signature output `name` and its `kind`, which
 says how it becomes CSV columns:
@@ -24,6 +26,8 @@ says how it becomes CSV columns:
             names read from the first row of the output `names`
 "tokens"    strings per example -> one column, joined by spaces
 "names"     not written (it names the positions of a "scores" output)
+"array"     not written by the generic scorer: the task writes it
+            (`score_history`, e.g. a forecast's rows per future step)
 ==========  ==============================================================
 
 Grouping (`group_by`): None scores each CSV row as one example. A column
@@ -40,7 +44,7 @@ READ_KINDS = ("text", "file", "number")
 # What a "file" input must hold, checked per row before scoring: None (anything) or
 # "image" (a PNG, JPEG, GIF or BMP that decodes; `seqkit.data.images.check_image_file`).
 CONTENT_KINDS = (None, "image")
-OUTPUT_KINDS = ("text", "number", "numbers", "scores", "tokens", "names")
+OUTPUT_KINDS = ("text", "number", "numbers", "scores", "tokens", "names", "array")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,6 +57,7 @@ class ServingInput:
     column: str = "text"
     read: str = "text"
     content: str | None = None
+    columns: tuple | None = None
 
     def __post_init__(self):
         if self.read not in READ_KINDS:
@@ -97,7 +102,9 @@ class ServingSpec:
     @classmethod
     def from_dict(cls, data):
         inputs = tuple(
-            ServingInput(**{**item, "shape": tuple(item.get("shape") or (None,))}) for item in data["inputs"]
+            ServingInput(**{**item, "shape": tuple(item.get("shape") or (None,)),
+                            "columns": tuple(item["columns"]) if item.get("columns") else None})
+            for item in data["inputs"]
         )
         outputs = tuple(ServingOutput(**item) for item in data["outputs"])
         return cls(inputs=inputs, outputs=outputs, group_by=data.get("group_by"), window=data.get("window"))
@@ -105,7 +112,7 @@ class ServingSpec:
     @property
     def columns(self):
         """The CSV columns scoring reads, in input order."""
-        return [i.column for i in self.inputs]
+        return [c for i in self.inputs for c in (i.columns or (i.column,))]
 
     def with_columns(self, mapping):
         """A copy reading other CSV columns: `mapping` is {input name: column}."""

@@ -8,6 +8,7 @@ METRICS = "tests/metrics/forecasting_test.py"
 LAYERS = "tests/layers/forecast_layers_test.py"
 MODELS = "tests/models/forecasting_test.py"
 BASELINES = "tests/models/forecast_baselines_test.py"
+CALIBRATION = "tests/tasks/forecast/calibration_test.py"
 
 MUTATIONS = [
     Mutation(
@@ -89,5 +90,29 @@ MUTATIONS = [
         new="table.frequency.step * np.arange(0, data.horizon)",
         tests=(PARTS,),
         description="forecast rows start at the last observed time stamp instead of the next",
+    ),
+    Mutation(
+        name="forecast_calibration_fitted_on_test",
+        path="seqkit/tasks/forecast/task.py",
+        old="        arrays = validation.arrays\n",
+        new="        arrays = self.read_file(validation.table.path).arrays\n",
+        tests=(CALIBRATION,),
+        description="the CQR offsets are fitted on the test windows: the reported coverage leaks",
+    ),
+    Mutation(
+        name="forecast_calibration_offsets_inward",
+        path="seqkit/tasks/forecast/calibration.py",
+        old="lower = ops.minimum(lowest - offsets, inner_low)",
+        new="lower = ops.minimum(lowest + offsets, inner_low)",
+        tests=(CALIBRATION,),
+        description="the calibrated lower level moves the wrong way (the interval shifts, not widens)",
+    ),
+    Mutation(
+        name="forecast_calibration_rank_off_by_one",
+        path="seqkit/tasks/forecast/calibration.py",
+        old="return np.sort(scores, axis=0)[rank - 1]",
+        new="return np.sort(scores, axis=0)[rank - 2]",
+        tests=(CALIBRATION,),
+        description="the offset is one score too small: calibrated coverage falls below nominal",
     ),
 ]

@@ -32,6 +32,6 @@ def command(source, input_path, output_path, on_error):
     from seqkit import runner
 
     result = runner.forecast(source, input_path, output_path, on_error=on_error)
-    for series, reason in result["skipped"]:
-        click.echo(f"skipped series {series!r}: {reason}", err=True)
+    for note in result["notes"]:
+        click.echo(note, err=True)
     click.echo(f"Forecast {result['series']} series, {result['rows']} rows -> {result['output']}")

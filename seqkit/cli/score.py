@@ -106,6 +106,8 @@ def command(source, input_path, output_path, runner_name, beam_options, on_error
         f"({result.rows_per_second:,.0f} rows/s; model loaded in {result.load_seconds:.1f}s) "
         f"-> {result.output_path}"
     )
+    for note in result.notes:
+        click.echo(note, err=True)
     if result.reject_path is not None:
         click.echo(f"Rejected {result.rejected} rows -> {result.reject_path}")
 

@@ -76,13 +76,16 @@ def column_indexes(spec, header, path):
     """{input name: index of its CSV column}; DataError names a missing column."""
     indexes = {}
     for item in spec.inputs:
-        if item.column not in header:
-            raise DataError(
-                f"no column '{item.column}'; the header has {header}. Rename the column or name it "
-                "with --text-column / --column INPUT=COLUMN",
-                path=path, line=1, column=item.column,
-            )
-        indexes[item.name] = header.index(item.column)
+        for column in item.columns or (item.column,):
+            if column not in header:
+                raise DataError(
+                    f"no column '{column}'; the header has {header}. Rename the column or name it "
+                    "with --text-column / --column INPUT=COLUMN",
+                    path=path, line=1, column=column,
+                )
+        # An input reading several columns keeps the list of their indexes.
+        indexes[item.name] = ([header.index(c) for c in item.columns] if item.columns
+                              else header.index(item.column))
     if spec.group_by is not None and spec.group_by not in header:
         raise DataError(f"no group column '{spec.group_by}'; the header has {header}", path=path, line=1,
                         column=spec.group_by)
@@ -94,6 +97,14 @@ def record_checker(spec, indexes, base_dir):
 
     def check(record):
         for item in spec.inputs:
+            if item.columns:
+                for column, index in zip(item.columns, indexes[item.name]):
+                    value = record[index].strip()
+                    if value in MISSING_MARKERS:
+                        return f"the {item.read} field is empty or missing", column
+                    if item.read == "number" and not _is_number(value):
+                        return f"not a number: {value[:40]!r}", column
+                continue
             value = record[indexes[item.name]].strip()
             if value in MISSING_MARKERS:
                 return f"the {item.read} field is empty or missing", item.column
@@ -138,10 +149,17 @@ def _read(item, value, base_dir):
     return value
 
 
+def _field(item, record, index, base_dir):
+    """One record's value of an input: a list (one per column) for an input with `columns`."""
+    if item.columns:
+        return [_read(item, record[i], base_dir) for i in index]
+    return _read(item, record[index], base_dir)
+
+
 def row_inputs(spec, records, indexes, base_dir):
     """{input name: list of values}, one per record (per-row scoring)."""
     return {
-        item.name: [_read(item, r[indexes[item.name]], base_dir) for r in records] for item in spec.inputs
+        item.name: [_field(item, r, indexes[item.name], base_dir) for r in records] for item in spec.inputs
     }
 
 
@@ -149,7 +167,7 @@ def group_inputs(spec, groups, indexes, base_dir):
     """{input name: list of [window] lists}, one per group (the group's last `window` records)."""
     return {
         item.name: [
-            [_read(item, r[indexes[item.name]], base_dir) for r in records[-spec.window:]]
+            [_field(item, r, indexes[item.name], base_dir) for r in records[-spec.window:]]
             for _, records in groups
         ]
         for item in spec.inputs
@@ -158,7 +176,10 @@ def group_inputs(spec, groups, indexes, base_dir):
 
 def placeholder_inputs(spec):
     """One example of placeholder inputs: scored when no row is, for the output's header."""
-    one = {item.name: _read(item, PLACEHOLDERS[item.read], ".") for item in spec.inputs}
+    one = {}
+    for item in spec.inputs:
+        value = _read(item, PLACEHOLDERS[item.read], ".")
+        one[item.name] = [value] * len(item.columns) if item.columns else value
     if spec.group_by is None:
         return {name: [value] for name, value in one.items()}
     return {name: [[value] * spec.window] for name, value in one.items()}
@@ -169,7 +190,7 @@ def output_columns(spec, outputs):
     columns = {}
     for item in spec.outputs:
         values = np.asarray(outputs[item.name])
-        if item.kind == "names":
+        if item.kind in ("names", "array"):
             continue
         if item.kind == "text":
             columns[item.column] = np.array([_text(v) for v in values], dtype=object)

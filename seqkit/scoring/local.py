@@ -52,6 +52,8 @@ class ScoreResult:
         load_seconds: wall-clock time spent loading the model.
         source: the version directory or run directory that scored.
         columns: the output's columns, in order.
+        notes: lines for the user about what was left out (e.g. a task's
+            skipped series), or ().
     """
 
     output_path: pathlib.Path
@@ -62,6 +64,7 @@ class ScoreResult:
     load_seconds: float
     source: pathlib.Path | None
     columns: tuple
+    notes: tuple = ()
 
     @property
     def rows_per_second(self):

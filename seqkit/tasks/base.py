@@ -178,6 +178,12 @@ class Task:
         """dict(loss=..., metrics=[...]) for `model.compile` (no optimizer)."""
         raise NotImplementedError
 
+    def calibrate(self, model, assets, validation_examples):
+        """After training, before the model is saved: what the task fits on the trained
+        model's validation outputs (e.g. interval offsets). Returns the assets,
+        changed (the runner saves them again) or the same object."""
+        return assets
+
     # ---- evaluation and prediction
 
     def evaluate(self, run, batches, plots_dir=None, title="validation"):

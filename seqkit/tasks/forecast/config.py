@@ -10,6 +10,7 @@ from seqkit.errors import ConfigError
 from seqkit.models.forecast_baselines import BASELINES
 from seqkit.models.forecast_loss import LOSSES
 from seqkit.models.forecasting import KINDS
+from seqkit.tasks.forecast.calibration import CALIBRATIONS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,6 +113,11 @@ class ForecastModelConfig:
         quantiles: increasing levels in (0, 1) for quantile forecasts (the
             pinball loss), e.g. [0.1, 0.5, 0.9]; the outer two make the
             reported interval. Empty: a point forecast.
+        calibration: "cqr" (conformalized quantile regression: the interval
+            of the outer levels widened or narrowed per horizon step so that it
+            covers its nominal level on the validation windows; the offsets
+            are saved in the run's assets and applied in the export too) or
+            "none". Point forecasts have no interval: it does nothing there.
     """
 
     kind: str = "lstm"
@@ -125,10 +131,12 @@ class ForecastModelConfig:
     subtract_last: bool = False
     loss: str = "mse"
     quantiles: tuple[float, ...] = ()
+    calibration: str = "cqr"
 
     SECTION: ClassVar[str] = "model"
     CHOICES: ClassVar[dict] = {"kind": lambda: KINDS, "loss": lambda: LOSSES,
-                               "cell": lambda: ("lstm", "gru")}
+                               "cell": lambda: ("lstm", "gru"),
+                               "calibration": lambda: CALIBRATIONS}
 
     def __post_init__(self):
         config_lib.positive(self, "units", "num_layers", "num_heads", "intermediate_dim")

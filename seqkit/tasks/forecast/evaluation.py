@@ -5,6 +5,7 @@ import numpy as np
 from seqkit.errors import DataError
 from seqkit.metrics import forecasting as fm
 from seqkit.models import forecast_baselines
+from seqkit.tasks.forecast.calibration import apply_offsets
 from seqkit.tasks.forecast.data import bounds
 from seqkit.tasks.forecast.data import mase_scales
 from seqkit.tasks.forecast.data import model_inputs
@@ -52,25 +53,41 @@ def baseline_forecasts(data, table, arrays, names=BASELINES):
     return out
 
 
-def evaluate_part(model, data, quantiles, table, part, plots_dir=None, baselines=None):
+def calibrated(outputs, offsets):
+    """The model's outputs with the run's interval offsets (None: as they are), as NumPy."""
+    if offsets is None:
+        return np.asarray(outputs)
+    return np.asarray(apply_offsets(np.asarray(outputs, np.float32), offsets))
+
+
+def evaluate_part(model, data, quantiles, table, part, plots_dir=None, baselines=None,
+                  offsets=None):
     """Metrics of `model` and the baselines on the windows of one part.
+
+    Args:
+        offsets: the run's interval calibration ([horizon, targets]), or None.
 
     Returns:
         {"part", "windows", "model": forecast_report (+ "pinball", "nominal"
-        coverage with quantiles), "baselines": {name: forecast_report}}.
+        coverage, "calibration" and the coverage before it with quantiles),
+        "baselines": {name: forecast_report}}.
     """
     arrays = windows(data, table, part)
     if len(arrays["start"]) == 0:
         raise DataError(f"no {part} windows: the {part} part is empty", path=table.path)
-    outputs = model.predict(model_inputs(data, arrays), batch_size=512, verbose=0)
+    raw = model.predict(model_inputs(data, arrays), batch_size=512, verbose=0)
+    outputs = calibrated(raw, offsets) if quantiles else raw
     point, lower, upper = split_forecast(outputs, quantiles)
     actual = arrays["target"].astype(np.float64)
     scale = mase_scales(data, table)[arrays["series"]][:, None, :]
     report = {"part": part, "windows": int(len(actual)),
               "model": fm.forecast_report(actual, point, scale, lower, upper)}
     if quantiles:
+        _, raw_lower, raw_upper = split_forecast(raw, quantiles)
         report["model"]["pinball"] = float(fm.pinball(actual, outputs, quantiles))
         report["model"]["nominal_coverage"] = float(quantiles[-1] - quantiles[0])
+        report["model"]["calibration"] = "none" if offsets is None else "cqr"
+        report["model"]["uncalibrated_coverage"] = float(fm.coverage(actual, raw_lower, raw_upper))
     others = baseline_forecasts(data, table, arrays,
                                 baselines if baselines is not None else data.baselines)
     report["baselines"] = {name: fm.forecast_report(actual, values, scale)

@@ -8,12 +8,14 @@ import numpy as np
 
 from seqkit.config import ExportConfig
 from seqkit.config import TrainConfig
+from seqkit.errors import ConfigError
 from seqkit.errors import DataError
 from seqkit.errors import RunDirError
 from seqkit.run_dir import write_text
 from seqkit.tasks.base import Batches
 from seqkit.tasks.base import Task
 from seqkit.tasks.base import steps_for
+from seqkit.tasks.forecast import calibration
 from seqkit.tasks.forecast import data as data_lib
 from seqkit.tasks.forecast import evaluation
 from seqkit.tasks.forecast.config import ForecastDataConfig
@@ -22,13 +24,18 @@ from seqkit.tasks.forecast.config import ForecastModelConfig
 
 @dataclasses.dataclass
 class ForecastAssets:
-    """What a forecast run learns from its data: the training statistics of every column.
+    """What a forecast run learns: training statistics and the interval calibration.
 
     Attributes:
         normalizer: `seqkit.data.Normalizer` fitted on the training parts only.
+        offsets: float array [horizon, targets], the CQR offsets of the
+            interval fitted on the validation windows after training
+            (`calibration.py`), or None (a point model, `calibration: none`,
+            or not calibrated yet).
     """
 
     normalizer: object
+    offsets: object = None
 
     def stats(self, columns):
         return ([self.normalizer.mean[c] for c in columns],
@@ -74,6 +81,15 @@ class ForecastTask(Task):
     @classmethod
     def monitor_modes(cls):
         return {"loss": "min"}
+
+    @classmethod
+    def check_config(cls, config):
+        super().check_config(config)
+        model = config.model
+        if model.quantiles and model.calibration != "none" and not config.data.validation:
+            raise ConfigError(
+                f"model.calibration {model.calibration!r} fits the interval on the validation "
+                "windows: set data.validation > 0, or model.calibration: none")
 
     @property
     def quantiles(self):
@@ -140,6 +156,12 @@ class ForecastTask(Task):
         directory = pathlib.Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         write_text(directory / "statistics.json", assets.normalizer.to_json())
+        if assets.offsets is not None:
+            model = self.config.model
+            write_text(directory / "calibration.json", json.dumps({
+                "method": model.calibration, "fitted_on": "validation",
+                "nominal_coverage": self.quantiles[-1] - self.quantiles[0],
+                "offsets": np.asarray(assets.offsets).tolist()}, indent=1) + "\n")
 
     def load_assets(self, directory):
         from seqkit.data.normalizer import Normalizer
@@ -154,7 +176,42 @@ class ForecastTask(Task):
         missing = [c for c in self.config.data.columns if c not in normalizer.columns]
         if missing:
             raise RunDirError(f"{path} has no statistics for column {missing[0]!r}")
-        return ForecastAssets(normalizer=normalizer)
+        return ForecastAssets(normalizer=normalizer, offsets=self._load_offsets(directory))
+
+    def _load_offsets(self, directory):
+        # Absent until training ends (a resumed run is calibrated again).
+        path = pathlib.Path(directory) / "calibration.json"
+        if not path.is_file() or not self.quantiles or self.config.model.calibration == "none":
+            return None
+        data = self.config.data
+        try:
+            offsets = np.asarray(json.loads(path.read_text(encoding="utf-8"))["offsets"],
+                                 np.float64)
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise RunDirError(f"cannot read {path} ({error}): the run's interval calibration "
+                              "is corrupt. Train the run again with --overwrite") from None
+        if offsets.shape != (data.horizon, len(data.target_columns)):
+            raise RunDirError(f"{path} holds offsets of shape {offsets.shape}; the recipe needs "
+                              f"{(data.horizon, len(data.target_columns))}")
+        return offsets
+
+    def calibrate(self, model, assets, validation):
+        """CQR offsets of the trained model's interval on the validation windows.
+
+        Returns `assets` with `offsets` set; unchanged for a point model or
+        `model.calibration: none`.
+        """
+        if not self.quantiles or self.config.model.calibration == "none":
+            return assets
+        if validation is None or not len(validation):
+            raise DataError("model.calibration 'cqr' needs validation windows (data.validation > "
+                            "0); set model.calibration: none to keep the raw interval")
+        arrays = validation.arrays
+        outputs = model.predict(data_lib.model_inputs(self.config.data, arrays), batch_size=512,
+                                verbose=0)
+        offsets = calibration.conformity_offsets(
+            arrays["target"], outputs, self.quantiles[-1] - self.quantiles[0])
+        return dataclasses.replace(assets, offsets=offsets)
 
     def make_dataset(self, examples, assets, training):
         import tensorflow as tf
@@ -207,7 +264,7 @@ class ForecastTask(Task):
         windows = batches.windows
         return evaluation.evaluate_part(
             run.model, self.config.data, self.quantiles, windows.table, windows.part,
-            plots_dir=plots_dir)
+            plots_dir=plots_dir, offsets=run.assets.offsets)
 
     def summarize(self, report):
         model = report["model"]
@@ -218,7 +275,8 @@ class ForecastTask(Task):
             text += f" (best baseline {best[0]}: MASE {best[1]['mase']:.4f})"
         if "coverage" in model:
             text += (f", coverage {model['coverage']:.3f} "
-                     f"(nominal {model['nominal_coverage']:.2f})")
+                     f"(nominal {model['nominal_coverage']:.2f}, calibration "
+                     f"{model['calibration']}; {model['uncalibrated_coverage']:.3f} before)")
         return text
 
     def format_report(self, report):
@@ -229,7 +287,8 @@ class ForecastTask(Task):
 
         Args:
             serve: the serving function (`ForecastServing.serve`, or the
-                export's `serving_default`): per-column keyword inputs.
+                export's `serving_default`): `window` [N, window, columns]
+                (and `future`) in, `forecast` (and `quantiles`) out.
             path: the history CSV (the training file's columns).
             on_error: "fail" or "skip": a series shorter than the window.
 
@@ -237,9 +296,9 @@ class ForecastTask(Task):
             (rows, skipped): one dict per series and future step (the columns
             of `history.output_columns`), and [(series id, reason)].
         """
+        import tensorflow as tf
+
         from seqkit.tasks.forecast import history
-        from seqkit.tasks.forecast.serving import input_name
-        from seqkit.tasks.forecast.serving import quantile_name
 
         data = self.config.data
         allow = list(data.target_columns) if data.known_covariates else []
@@ -247,24 +306,21 @@ class ForecastTask(Task):
         arrays, skipped = history.history_windows(data, table, on_error)
         if len(arrays["series"]) == 0:
             return [], skipped
-        inputs = {input_name(c): arrays["window"][:, :, j] for j, c in enumerate(data.columns)}
-        for j, column in enumerate(data.known_covariates):
-            inputs[f"{input_name(column)}_future"] = arrays["future"][:, :, j]
+        inputs = {"window": tf.constant(arrays["window"])}
+        if data.known_covariates:
+            inputs["future"] = tf.constant(arrays["future"])
         outputs = {k: np.asarray(v) for k, v in serve(**inputs).items()}
-        point = np.stack([outputs[input_name(t)] for t in data.target_columns], axis=-1)
-        levels = None
-        if self.quantiles:
-            levels = np.stack([
-                np.stack([outputs[quantile_name(t, q)] for q in self.quantiles], axis=-1)
-                for t in data.target_columns], axis=2)
-        rows = history.forecast_rows(data, table, arrays, point, levels, self.quantiles)
+        rows = history.forecast_rows(data, table, arrays, outputs["forecast"],
+                                     outputs.get("quantiles"), self.quantiles)
         return rows, skipped
 
     def score_history(self, serve, input_path, output_path, on_error="fail"):
-        """`seqkit forecast`: writes the forecast rows of a history CSV atomically.
+        """`seqkit forecast` and `seqkit score`: writes the forecast rows of a history CSV
+        atomically (nothing when the history is bad).
 
-        Returns a dict: `output` (the path), `rows`, `series` (forecast) and
-        `skipped` ([(series id, reason)]).
+        Returns a dict: `output` (the path), `rows`, `columns`, `series`
+        (forecast), `skipped` ([(series id, reason)]) and `notes` (a line per
+        skipped series, for the user).
         """
         import csv
 
@@ -279,8 +335,9 @@ class ForecastTask(Task):
             for row in rows:
                 writer.writerow({k: (f"{v:.6f}" if isinstance(v, float) else v)
                                  for k, v in row.items()})
-        return {"output": str(output_path), "rows": len(rows),
-                "series": len(rows) // self.config.data.horizon, "skipped": skipped}
+        return {"output": str(output_path), "rows": len(rows), "columns": columns,
+                "series": len(rows) // self.config.data.horizon, "skipped": skipped,
+                "notes": [f"skipped series {series!r}: {reason}" for series, reason in skipped]}
 
     def predict(self, run, inputs):
         """Forecasts for history CSV paths: one dict per series and future step."""
@@ -301,37 +358,42 @@ class ForecastTask(Task):
         from seqkit.tasks.forecast.serving import ForecastServing
 
         data = self.config.data
-        return ForecastServing(run.model, data.columns, data.target_columns,
-                               data.known_covariates, data.window, data.horizon, self.quantiles)
+        return ForecastServing(run.model, data.columns, data.known_covariates, data.window,
+                               data.horizon, self.quantiles, offsets=run.assets.offsets)
 
     def serving_spec(self, assets):
         from seqkit.serving import ServingInput
         from seqkit.serving import ServingOutput
         from seqkit.serving import ServingSpec
-        from seqkit.tasks.forecast.serving import input_name
-        from seqkit.tasks.forecast.serving import quantile_name
 
         data = self.config.data
-        inputs = [ServingInput(name=input_name(c), dtype="float32", shape=(None, data.window),
-                               column=c, read="number") for c in data.columns]
-        # Known covariates' future values: `seqkit forecast` reads them from the
-        # rows after each series' last target; per-group `seqkit score` cannot.
-        inputs += [ServingInput(name=f"{input_name(c)}_future", dtype="float32",
-                                shape=(None, data.horizon), column=c, read="number")
-                   for c in data.known_covariates]
-        outputs = []
-        for target in data.target_columns:
-            names = [input_name(target)] + [quantile_name(target, q) for q in self.quantiles]
-            outputs += [ServingOutput(name=n, kind="numbers", column=n + "_step{index}")
-                        for n in names]
+        # `window`: each series' last `window` rows of every column, stacked.
+        inputs = [ServingInput(name="window", dtype="float32",
+                               shape=(None, data.window, len(data.columns)),
+                               column=data.columns[0], columns=tuple(data.columns),
+                               read="number")]
+        if data.known_covariates:
+            # The `horizon` rows after each series' last target (`seqkit forecast`).
+            inputs.append(ServingInput(
+                name="future", dtype="float32",
+                shape=(None, data.horizon, len(data.known_covariates)),
+                column=data.known_covariates[0], columns=tuple(data.known_covariates),
+                read="number"))
+        # Written by the task (`score_history`: one row per series and step).
+        outputs = [ServingOutput(name="forecast", kind="array")]
+        if self.quantiles:
+            outputs.append(ServingOutput(name="quantiles", kind="array"))
         return ServingSpec(inputs=tuple(inputs), outputs=tuple(outputs),
                            group_by=data.id_column, window=data.window)
 
     def export_metadata(self, assets):
         from seqkit.config import build
 
+        offsets = None if assets.offsets is None else np.asarray(assets.offsets).tolist()
         return {"forecast": {"data": build.to_plain(self.config.data),
-                             "quantiles": self.quantiles}}
+                             "quantiles": self.quantiles,
+                             "calibration": {"method": "none" if offsets is None else "cqr",
+                                             "offsets": offsets}}}
 
     @classmethod
     def contract_recipe(cls, directory):

@@ -13,17 +13,12 @@ from click.testing import CliRunner
 from seqkit.cli import main
 
 FRESH_PROCESS = r"""
-import json, sys
+import sys
 import numpy as np
 import tensorflow as tf
-loaded = tf.saved_model.load(sys.argv[1])
-window = np.load(sys.argv[2])
-columns = json.loads(sys.argv[3])
-serve = loaded.signatures["serving_default"]
-by_column = serve(**{name: tf.constant(window[:, :, j]) for j, name in enumerate(columns)})
-raw = loaded.serve_windows(tf.constant(window))
-np.savez(sys.argv[4], **{k: v.numpy() for k, v in by_column.items()},
-         raw_forecast=raw["forecast"].numpy(), raw_quantiles=raw["quantiles"].numpy())
+serve = tf.saved_model.load(sys.argv[1]).signatures["serving_default"]
+out = serve(window=tf.constant(np.load(sys.argv[2])))
+np.savez(sys.argv[3], **{k: v.numpy() for k, v in out.items()})
 """
 
 
@@ -60,6 +55,11 @@ def invoke(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
+def messages(result):
+    """The output's lines less `seqkit score`'s progress bar label."""
+    return [line for line in result.output.strip().splitlines() if line != "scoring"]
+
+
 @pytest.mark.large
 def test_fit_evaluate_export_forecast_and_score(tmp_path):
     run = tmp_path / "run"
@@ -81,21 +81,31 @@ def test_fit_evaluate_export_forecast_and_score(tmp_path):
     assert exported.exit_code == 0, exported.output
     version = tmp_path / "serving" / "1"
 
-    # The export in a fresh process (TensorFlow only) equals the in-memory model.
+    # serving_default in a fresh process (TensorFlow only): raw windows in, the
+    # in-memory model's calibrated forecasts out, in original units.
     from seqkit.run import load_run
+    from seqkit.tasks.forecast.evaluation import calibrated
 
     loaded = load_run(run)
+    offsets = loaded.assets.offsets
+    calibration = json.loads((run / "assets" / "calibration.json").read_text())
+    assert calibration["fitted_on"] == "validation" and np.shape(calibration["offsets"]) == (3, 1)
+    np.testing.assert_allclose(offsets, calibration["offsets"])
     window = np.random.default_rng(1).normal(15, 5, (5, 14, 2)).astype("float32")
-    expected = np.asarray(loaded.model(window))
+    uncalibrated = np.asarray(loaded.model(window))
+    expected = calibrated(uncalibrated, offsets)
     np.save(tmp_path / "window.npy", window)
     subprocess.run([sys.executable, "-c", FRESH_PROCESS, str(version), str(tmp_path / "window.npy"),
-                    json.dumps(["sales", "temp"]), str(tmp_path / "out.npz")], check=True)
+                    str(tmp_path / "out.npz")], check=True)
     got = np.load(tmp_path / "out.npz")
+    assert sorted(got.files) == ["forecast", "quantiles"]
     # 1e-5 absolute, plus float32 rounding (a few ulps) on values in the tens.
-    np.testing.assert_allclose(got["raw_quantiles"], expected, rtol=1e-6, atol=1e-5)
-    np.testing.assert_allclose(got["raw_forecast"], expected[..., 1], atol=1e-5)
-    np.testing.assert_allclose(got["sales"], expected[:, :, 0, 1], atol=1e-5)
-    np.testing.assert_allclose(got["sales_q90"], expected[:, :, 0, 2], atol=1e-5)
+    np.testing.assert_allclose(got["quantiles"], expected, rtol=1e-6, atol=1e-5)
+    np.testing.assert_allclose(got["forecast"], expected[..., 1], rtol=1e-6, atol=1e-5)
+    # The offsets moved the outer levels only, and the levels stay ordered.
+    np.testing.assert_allclose(expected[..., 0], np.minimum(
+        uncalibrated[..., 0] - offsets, uncalibrated[..., 1]), rtol=1e-6, atol=1e-5)
+    np.testing.assert_array_equal(expected[..., 1], uncalibrated[..., 1])
     assert np.all(np.diff(expected, axis=-1) >= 0)
 
     # seqkit forecast: one row per series and step, time stamps continued.
@@ -108,33 +118,48 @@ def test_fit_evaluate_export_forecast_and_score(tmp_path):
         ("a", "2024-02-10", "1"), ("a", "2024-02-11", "2"), ("a", "2024-02-12", "3"),
         ("b", "2024-02-10", "1")]
     last = np.loadtxt(history, delimiter=",", skiprows=1, usecols=(2, 3))[26:40]
-    direct = np.asarray(loaded.model(last[None].astype("float32")))
+    direct = calibrated(loaded.model(last[None].astype("float32")), offsets)
     assert float(rows[0]["sales"]) == pytest.approx(float(direct[0, 0, 0, 1]), abs=1e-4)
     assert float(rows[2]["sales_q90"]) == pytest.approx(float(direct[0, 2, 0, 2]), abs=1e-4)
     from_run = invoke("forecast", run, history, "--out", tmp_path / "next_run.csv")
     assert from_run.exit_code == 0 and (tmp_path / "next_run.csv").read_text() == out.read_text()
 
-    # seqkit score: the shared per-group hook, one row per series.
-    scored = invoke("score", version, history, "--out", tmp_path / "scored.csv")
-    assert scored.exit_code == 0, scored.output
-    by_series = list(csv.DictReader((tmp_path / "scored.csv").open()))
-    assert [r["store"] for r in by_series] == ["a", "b"]
-    assert float(by_series[0]["sales_step0"]) == pytest.approx(float(rows[0]["sales"]), abs=1e-4)
+    # seqkit score (export and run) writes the same rows as seqkit forecast.
+    for source in (version, run):
+        scored = invoke("score", source, history, "--out", tmp_path / "scored.csv")
+        assert scored.exit_code == 0, scored.output
+        assert "Scored 6 rows" in scored.output
+        assert (tmp_path / "scored.csv").read_text() == out.read_text()
 
     # A series shorter than the window: named; skipped or an error per --on-error.
     short = write_series(tmp_path / "short.csv", days=40, short=5)
-    failed = invoke("forecast", version, short, "--out", tmp_path / "none.csv")
-    assert failed.exit_code == 2 and "series 'b' has 5 steps" in failed.output
-    assert not (tmp_path / "none.csv").exists()
-    skipped = invoke("forecast", version, short, "--out", tmp_path / "some.csv", "--on-error", "skip")
-    assert skipped.exit_code == 0 and "skipped series 'b'" in skipped.output
-    assert {r["store"] for r in csv.DictReader((tmp_path / "some.csv").open())} == {"a"}
+    for command in ("forecast", "score"):
+        failed = invoke(command, version, short, "--out", tmp_path / "none.csv")
+        assert failed.exit_code == 2 and "series 'b' has 5 steps" in failed.output, command
+        assert len(messages(failed)) == 1, failed.output
+        assert not (tmp_path / "none.csv").exists()
+        skipped = invoke(command, version, short, "--out", tmp_path / "some.csv",
+                         "--on-error", "skip")
+        assert skipped.exit_code == 0 and "skipped series 'b'" in skipped.output, command
+        assert [r["store"] for r in csv.DictReader((tmp_path / "some.csv").open())] == ["a"] * 3
 
-    # A missing covariate at forecast time.
+    # A missing covariate at scoring time: one line, exit 2, nothing written.
     (tmp_path / "nocov.csv").write_text("date,store,sales\n2024-01-01,a,1\n")
-    missing = invoke("forecast", version, tmp_path / "nocov.csv", "--out", tmp_path / "x.csv")
-    assert missing.exit_code == 2 and "missing column 'temp'" in missing.output
-    assert not (tmp_path / "x.csv").exists()
+    for command in ("forecast", "score"):
+        missing = invoke(command, version, tmp_path / "nocov.csv", "--out", tmp_path / "x.csv")
+        assert missing.exit_code == 2 and "missing column 'temp'" in missing.output, command
+        assert len(messages(missing)) == 1, missing.output
+        assert not (tmp_path / "x.csv").exists()
+
+    # A value that is not a number in the history: line and column named, nothing written.
+    lines = history.read_text().splitlines()
+    date, store, _, temp = lines[3].split(",")
+    (tmp_path / "bad.csv").write_text("\n".join(lines[:3] + [f"{date},{store},abc,{temp}"] + lines[4:]))
+    for command in ("forecast", "score"):
+        bad = invoke(command, version, tmp_path / "bad.csv", "--out", tmp_path / "x.csv")
+        assert bad.exit_code == 2 and "line 4, column 'sales': not a number: 'abc'" in bad.output
+        assert len(messages(bad)) == 1, bad.output
+        assert not (tmp_path / "x.csv").exists()
 
 
 def _bad(tmp_path, text):
@@ -161,3 +186,64 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path, edit, settings, message)
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.large
+def test_export_with_known_covariates_takes_their_future_values(tmp_path):
+    """serving_default(window, future) in a fresh process == the in-memory model, calibrated;
+    `seqkit score` and `seqkit forecast` read the future rows after each series' last target."""
+    import dataclasses
+
+    import keras
+
+    from seqkit import runner
+    from seqkit.config import load_config
+    from seqkit.run import Run
+    from seqkit.tasks import get_task
+    from seqkit.tasks.forecast.evaluation import calibrated
+
+    path = recipe(tmp_path, covariates=[], known_covariates=["temp"])
+    task = get_task(load_config([path]))
+    train, _ = task.read_training_data()
+    assets = task.build_assets(train, task.validate_data(task.data_files()))
+    keras.utils.set_random_seed(2)
+    model = task.build_model(assets)  # untrained: the plumbing, not the quality
+    offsets = np.array([[0.5], [-0.2], [1.0]])
+    run = Run(path=None, config=task.config, task=task, model=model,
+              assets=dataclasses.replace(assets, offsets=offsets))
+    version = runner.export(run, tmp_path / "serving")
+
+    rng = np.random.default_rng(4)
+    window = rng.normal(15, 5, (4, 14, 2)).astype("float32")
+    future = rng.normal(0, 1, (4, 3, 1)).astype("float32")
+    expected = calibrated(model({"window": window, "future": future}), offsets)
+    np.save(tmp_path / "window.npy", window)
+    np.save(tmp_path / "future.npy", future)
+    fresh = FRESH_PROCESS.replace(
+        "window=tf.constant(np.load(sys.argv[2]))",
+        "window=tf.constant(np.load(sys.argv[2])), future=tf.constant(np.load(sys.argv[4]))")
+    subprocess.run([sys.executable, "-c", fresh, str(version), str(tmp_path / "window.npy"),
+                    str(tmp_path / "out.npz"), str(tmp_path / "future.npy")], check=True)
+    got = np.load(tmp_path / "out.npz")
+    np.testing.assert_allclose(got["quantiles"], expected, rtol=1e-6, atol=1e-5)
+    np.testing.assert_allclose(got["forecast"], expected[..., 1], rtol=1e-6, atol=1e-5)
+
+    # A history whose series end with 3 rows of future temperatures and no sales.
+    history = write_series(tmp_path / "history.csv", days=40)
+    lines = history.read_text().splitlines()
+    rows = [line.split(",") for line in lines[1:]]
+    for row in rows:
+        if int(row[0][-2:]) > 6 and row[0][5:7] == "02":  # 2024-02-07 .. 02-09: the future
+            row[2] = ""
+    history.write_text("\n".join([lines[0]] + [",".join(r) for r in rows]) + "\n")
+    result = runner.score(version, history, tmp_path / "next.csv")
+    written = list(csv.DictReader((tmp_path / "next.csv").open()))
+    assert result.rows == 6 and [r["date"] for r in written[:3]] == [
+        "2024-02-07", "2024-02-08", "2024-02-09"]
+    table = np.array([[float(v or "nan") for v in r[2:]] for r in rows if r[1] == "a"])
+    direct = calibrated(model({"window": table[23:37][None].astype("float32"),
+                               "future": table[37:40, 1:][None].astype("float32")}), offsets)
+    assert float(written[1]["sales"]) == pytest.approx(float(direct[0, 1, 0, 1]), abs=1e-4)
+    assert float(written[2]["sales_q90"]) == pytest.approx(float(direct[0, 2, 0, 2]), abs=1e-4)
+    runner.forecast(version, history, tmp_path / "forecast.csv")
+    assert (tmp_path / "forecast.csv").read_text() == (tmp_path / "next.csv").read_text()
