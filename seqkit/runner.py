@@ -430,32 +430,41 @@ def score_beam(source, input_glob, output_prefix, **options):
 
     `seqkit.scoring.beam.score_files` (imported here, so Beam loads only
     when asked for): sharded outputs and a manifest under `output_prefix`.
+    A task that writes its own rows (`task.history_groups`, forecasting) has
+    each group of rows (a series) scored by the function its local scoring uses.
     """
     from seqkit.scoring import beam as beam_scoring
 
+    task = _export_task(source) if is_saved_model(source) else None
+    if task is not None and hasattr(task, "history_groups"):
+        options = dict(options, groups=task.history_groups())
     return beam_scoring.score_files(source, input_glob, output_prefix, **options)
 
 
 def _task_and_scorer(source):
     """(task or None, `scoring.Scorer`) of a run directory, a `Run`, an export or a Scorer."""
-    import tempfile
-
-    import yaml
-
     origin = source.source if isinstance(source, scoring.Scorer) else source
     if isinstance(origin, (str, os.PathLike)) and is_saved_model(origin):
-        metadata = read_metadata(resolve_saved_model(origin))
-        with tempfile.TemporaryDirectory() as tmp:
-            path = pathlib.Path(tmp) / "config.yaml"
-            path.write_text(yaml.safe_dump(metadata.get("config") or {}), encoding="utf-8")
-            task = get_task(config_lib.load_config([path]))
-        return task, scorer(source)
+        return _export_task(origin), scorer(source)
     if isinstance(source, scoring.Scorer):
         if origin is None or not RunDir(origin).config.is_file():
             return None, source
         return get_task(config_lib.load_config([RunDir(origin).config])), source
     run = _as_run(source)
     return run.task, scorer(run)
+
+
+def _export_task(origin):
+    """The task of an export, from the config its seqkit.json records."""
+    import tempfile
+
+    import yaml
+
+    metadata = read_metadata(resolve_saved_model(origin))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = pathlib.Path(tmp) / "config.yaml"
+        path.write_text(yaml.safe_dump(metadata.get("config") or {}), encoding="utf-8")
+        return get_task(config_lib.load_config([path]))
 
 
 def forecast(source, input_path, output_path, on_error="fail"):

@@ -8,6 +8,7 @@ SAME_AS_LOCAL = f"{TESTS}::test_beam_matches_the_local_runner_row_by_row_with_re
 BAD_INPUT = f"{TESTS}::test_bad_input_is_one_line_exit_2_and_nothing_written"
 BAD_ROW = f"{TESTS}::test_a_bad_row_with_on_error_fail_names_file_and_line_and_writes_nothing"
 RERUN = f"{TESTS}::test_a_rerun_replaces_the_previous_outputs_of_the_prefix"
+FORECAST = f"{TESTS}::test_beam_scores_a_forecast_history_series_by_series_as_the_local_runner"
 
 MUTATIONS = [
     Mutation(
@@ -76,10 +77,10 @@ MUTATIONS = [
     ),
     Mutation(
         "beam-groups-not-refused", BEAM,
-        "    if spec.group_by is not None:",
+        "    if spec.group_by is not None and groups is None:",
         "    if False:",
         (f"{TESTS}::test_a_spec_that_scores_groups_of_rows_is_refused_naming_the_task",),
-        "a per-group spec (forecast) is scored row by row instead of refused",
+        "a per-group spec (forecast) without a group scorer is scored row by row instead of refused",
     ),
     Mutation(
         "beam-stale-shards-kept", BEAM,
@@ -94,5 +95,26 @@ MUTATIONS = [
         "and False:",
         (RERUN,),
         "a glob over the output folder feeds the previous run's shards back in as input",
+    ),
+    Mutation(
+        "beam-groups-keyed-by-file", BEAM,
+        '                key = "" if key_index is None else record[key_index]',
+        '                key = path if key_index is None else record[key_index] + path',
+        (FORECAST,),
+        "a series split over two input files is scored as two series (grouped by the wrong key)",
+    ),
+    Mutation(
+        "beam-group-rows-out-of-order", BEAM,
+        "        rows = sorted(rows, key=lambda row: row[:2])",
+        "        rows = list(rows)[::-1]",
+        (FORECAST,),
+        "a group's rows are not put back in file order before its series is read",
+    ),
+    Mutation(
+        "beam-skipped-groups-not-rejected", BEAM,
+        '            yield pvalue.TaggedOutput(_REJECTS, [path, "", reason, series])',
+        "            pass",
+        (FORECAST,),
+        "a series shorter than the window is dropped without a reject row",
     ),
 ]

@@ -22,9 +22,13 @@ pipeline option passes through (`runner=FlinkRunner`, `flink_master=...`).
 The input files, the SavedModel and the output folder must be reachable at
 the same paths from every worker (a shared file system).
 
-Only per-row specs run here: a spec that scores groups of rows (forecast's
-series windows) is refused naming its task, since a group's rows must be
-read in order by one reader.
+A task that writes its own rows from groups of rows (forecasting: one
+row per series and future step) passes `groups` (`ForecastTask.history_groups`):
+then ReadRows keys every good record by its group column (one key when there
+is none) -> GroupByKey -> ScoreGroups puts each group's records back in file
+order and scores the whole group with `groups.score`, the function the local
+runner uses per series; a group it skips (`--on-error skip`, e.g. a series
+shorter than the window) goes to the rejects as `file, "", reason, key`.
 """
 
 import contextlib
@@ -109,7 +113,7 @@ class BeamScoreResult:
 
 
 def score_files(source, input_glob, output_prefix, *, on_error="fail", batch_size=512, text_column=None,
-                columns=None, beam_options=None):
+                columns=None, beam_options=None, groups=None):
     """Scores every row of the CSV files `input_glob` matches, as a Beam pipeline.
 
     Args:
@@ -128,6 +132,10 @@ def score_files(source, input_glob, output_prefix, *, on_error="fail", batch_siz
         columns: dict or None, {input name: CSV column}.
         beam_options: dict or None, Beam pipeline options {name: value}
             over `DEFAULT_OPTIONS`.
+        groups: None, or for a task that scores groups of rows, its scorer
+            (`group_by`: the group column or None, `columns`: the output
+            columns, `score(serve, path, header, records, on_error)` ->
+            (rows, [(key, reason)])).
 
     Returns:
         `BeamScoreResult`.
@@ -137,7 +145,7 @@ def score_files(source, input_glob, output_prefix, *, on_error="fail", batch_siz
             a missing output folder, or (fail mode) a bad row, naming the
             file and line.
         ConfigError: an unknown or invalid Beam option; a spec that scores
-            groups of rows.
+            groups of rows without `groups`.
         RunDirError: `source` is not an export.
     """
     if on_error not in ("fail", "skip"):
@@ -149,16 +157,22 @@ def score_files(source, input_glob, output_prefix, *, on_error="fail", batch_siz
     options = pipeline_options(beam_options)
     loading = time.perf_counter()
     scorer, task = _load_export(source)
+    if groups is not None and (text_column is not None or columns):
+        raise ConfigError(f"--text-column and --column do not apply to task '{task}': it reads the columns "
+                          "its recipe names")
     spec = core.map_columns(scorer.spec, text_column, columns)
-    if spec.group_by is not None:
-        raise ConfigError(f"task '{task}' scores groups of rows (one per '{spec.group_by}'); the beam runner "
-                          "scores one row per example: use the local runner (seqkit score without --runner beam)")
+    if spec.group_by is not None and groups is None:
+        raise ConfigError(f"task '{task}' scores groups of rows (one per '{spec.group_by}') and passed no "
+                          "group scorer; use the local runner (seqkit score without --runner beam)")
     header, indexes = _common_header(spec, inputs)
-    names = _output_names(dataclasses.replace(scorer, spec=spec), header, indexes, inputs)
-    out_columns = core.output_header(spec, header, names, inputs[0])
+    if groups is None:
+        names = _output_names(dataclasses.replace(scorer, spec=spec), header, indexes, inputs)
+        out_columns = core.output_header(spec, header, names, inputs[0])
+    else:
+        out_columns = list(groups.columns)
     load_seconds = time.perf_counter() - loading
 
-    job = _Job(scorer.source, spec, header, indexes, out_columns, on_error, batch_size, task, inputs)
+    job = _Job(scorer.source, spec, header, indexes, out_columns, on_error, batch_size, task, inputs, groups)
     started = time.perf_counter()
     run_dir.remove_stale_temporaries(prefix.parent, prefix.name)
     temp = run_dir.temporary_name(prefix)
@@ -291,8 +305,9 @@ def csv_text(rows):
 class _Job:
     """The pipeline of one `score_files` call (everything its steps need, picklable)."""
 
-    def __init__(self, model_dir, spec, header, indexes, columns, on_error, batch_size, task, inputs):
+    def __init__(self, model_dir, spec, header, indexes, columns, on_error, batch_size, task, inputs, groups=None):
         self.model_dir = str(pathlib.Path(model_dir).resolve())
+        self.groups = groups
         self.spec, self.header, self.indexes = spec, header, indexes
         self.columns, self.on_error, self.batch_size = columns, on_error, batch_size
         self.task, self.inputs = task, [str(pathlib.Path(p).resolve()) for p in inputs]
@@ -311,10 +326,25 @@ class _Job:
                     | "SpreadFiles" >> beam.Reshuffle()
                     | "ReadRows" >> beam.ParDo(_ReadRows(self)).with_outputs(_REJECTS, main="rows")
                 )
+                if self.groups is None:
+                    scored = (
+                        read.rows
+                        | "Batch" >> beam.BatchElements(min_batch_size=self.batch_size,
+                                                        max_batch_size=self.batch_size)
+                        | "ScoreBatches" >> beam.ParDo(_ScoreBatches(self, shared.Shared()))
+                    )
+                    rejects = read[_REJECTS]
+                else:
+                    grouped = (
+                        read.rows
+                        | "GroupRows" >> beam.GroupByKey()
+                        | "ScoreGroups" >> beam.ParDo(_ScoreGroups(self, shared.Shared())).with_outputs(
+                            _REJECTS, main="rows")
+                    )
+                    scored = grouped.rows
+                    rejects = (read[_REJECTS], grouped[_REJECTS]) | "AllRejects" >> beam.Flatten()
                 shards = (
-                    read.rows
-                    | "Batch" >> beam.BatchElements(min_batch_size=self.batch_size, max_batch_size=self.batch_size)
-                    | "ScoreBatches" >> beam.ParDo(_ScoreBatches(self, shared.Shared()))
+                    scored
                     | "WriteShards" >> beam.io.WriteToText(str(temp_prefix), header=csv_text([self.columns]),
                                                            **write)
                     | "CountRows" >> beam.Map(_count_rows, kind="shards")
@@ -322,7 +352,7 @@ class _Job:
                 counts = [shards]
                 if self.on_error == "skip":
                     counts.append(
-                        read[_REJECTS]
+                        rejects
                         | "FormatRejects" >> beam.Map(lambda row: csv_text([row]))
                         | "WriteRejects" >> beam.io.WriteToText(str(temp_prefix) + REJECTS_SUFFIX,
                                                                 header=csv_text([BEAM_REJECT_COLUMNS]), **write)
@@ -359,7 +389,12 @@ def _count_rows(path, kind):
 
 
 class _ReadRows(beam.DoFn):
-    """One CSV file -> its good records `(path, record)`; bad rows fail or go to the rejects."""
+    """One CSV file -> its good records `(path, record)`; bad rows fail or go to the rejects.
+
+    With a group scorer: `(key, (file number, row number, path, record))`, keyed
+    by the group column, and every record of the right width is good (the
+    group scorer checks the values, as the local runner's does).
+    """
 
     def __init__(self, job):
         super().__init__()
@@ -373,9 +408,18 @@ class _ReadRows(beam.DoFn):
         if header != self.job.header:
             raise DataError(f"the header {header} differs from the first input's {self.job.header}",
                             path=path, line=1)
-        check = core.record_checker(self.job.spec, self.job.indexes, pathlib.Path(path).resolve().parent)
-        for record, bad in reader.rows(header, check):
-            if bad is None:
+        groups = self.job.groups
+        if groups is None:
+            check = core.record_checker(self.job.spec, self.job.indexes, pathlib.Path(path).resolve().parent)
+        else:
+            check = lambda record: None  # noqa: E731
+            key_index = None if groups.group_by is None else header.index(groups.group_by)
+            number = self.job.inputs.index(path)
+        for position, (record, bad) in enumerate(reader.rows(header, check)):
+            if bad is None and groups is not None:
+                key = "" if key_index is None else record[key_index]
+                yield key, (number, position, path, record)
+            elif bad is None:
                 yield path, record
             elif self.job.on_error == "fail":
                 raise core.bad_row_error(path, bad)
@@ -414,6 +458,28 @@ class _ScoreBatches(beam.DoFn):
                 raise errors.SeqkitError(f"the model's output columns changed from {job.columns} to "
                                          f"{list(job.header) + names} while scoring {path}")
             yield csv_text(rows)
+
+
+class _ScoreGroups(_ScoreBatches):
+    """One group `(key, rows)` -> its output rows as CSV text, through `groups.score`.
+
+    The rows come back in file order (file, then row number) before scoring, so
+    a series split over two input files reads as one.
+    """
+
+    def process(self, element):
+        from apache_beam import pvalue
+
+        job = self.job
+        key, rows = element
+        rows = sorted(rows, key=lambda row: row[:2])
+        path = rows[0][2]
+        scored, skipped = job.groups.score(self.scorer.serve, path, job.header, [row[3] for row in rows],
+                                           job.on_error)
+        if scored:
+            yield csv_text(scored)
+        for series, reason in skipped:
+            yield pvalue.TaggedOutput(_REJECTS, [path, "", reason, series])
 
 
 _BEAM_SUFFIX = re.compile(r"\s*\[while running '[^']*'\]")

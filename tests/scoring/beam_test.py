@@ -4,10 +4,12 @@ Most tests run Beam's DirectRunner in process (`direct_running_mode=in_memory`);
 one runs the default, two worker processes, since their start-up takes seconds.
 """
 
+import datetime
 import importlib.util
 import json
 import pathlib
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -197,9 +199,64 @@ def test_a_spec_that_scores_groups_of_rows_is_refused_naming_the_task(exported, 
                        group_by="series", window=3)
     monkeypatch.setattr(beam_scoring, "_load_export", lambda source: (Scorer(None, spec), "forecast"))
     write_csv(tmp_path / "a.csv", [("a", 1.0)], header=("series", "y"))
-    with pytest.raises(ConfigError, match="task 'forecast' scores groups of rows"):
+    with pytest.raises(ConfigError, match="task 'forecast' scores groups of rows .one per 'series'. and passed no"):
         beam_scoring.score_files(exported, tmp_path / "a.csv", tmp_path / "scored", beam_options=IN_PROCESS)
     assert listing(tmp_path) == ["a.csv"]
+
+
+def _history(path, series, split=None):
+    """A forecast history CSV: `series` {id: days}; with `split`, the rows up to it in `path`,
+    the rest in a second file beside it (a series then spans both)."""
+    lines = [f"{day},{store},{10 + k + (i % 7) * 0.5:.3f},{(i % 5) * 0.1:.3f}"
+             for k, (store, days) in enumerate(series.items()) for i, day in
+             enumerate((datetime.date(2024, 1, 1) + datetime.timedelta(days=d)).isoformat() for d in range(days))]
+    header = "date,store,sales,temp\n"
+    cut = len(lines) if split is None else split
+    path.write_text(header + "\n".join(lines[:cut]) + "\n")
+    if split is not None:
+        path.with_name(path.name.replace("-0", "-1")).write_text(header + "\n".join(lines[cut:]) + "\n")
+    return path
+
+
+def test_beam_scores_a_forecast_history_series_by_series_as_the_local_runner(tmp_path):
+    from seqkit import runner
+    from seqkit.config import load_config
+    from seqkit.tasks.forecast.task import ForecastTask
+
+    recipe, _ = ForecastTask.contract_recipe(tmp_path)
+    (tmp_path / "recipe.yaml").write_text(recipe)
+    run = runner.fit(load_config([tmp_path / "recipe.yaml"]), tmp_path / "run", verbose=0)
+    version = runner.export(run.run, tmp_path / "serving")
+    # Series "b" spans both shards (its first 10 rows in part-0); "c" is shorter than the window (14).
+    series = {"a": 30, "b": 25, "c": 5}
+    _history(tmp_path / "part-0.csv", series, split=40)
+    _history(tmp_path / "all.csv", series)
+    (tmp_path / "out").mkdir()
+
+    local = runner.score(version, tmp_path / "all.csv", tmp_path / "local.csv", on_error="skip")
+    result = runner.score_beam(version, tmp_path / "part-*.csv", tmp_path / "out" / "scored", on_error="skip",
+                               beam_options=IN_PROCESS)
+
+    expected = read_csv(local.output_path)
+    header, got = read_shards(result.shards)
+    assert header == expected[0] == ["store", "date", "step", "sales", "sales_q10", "sales_q50", "sales_q90"]
+    # Every row: the keys as the same strings, the numbers to float32 rounding (the model is called
+    # with one series here and with every series locally, and a batch's size can move the last bit).
+    got, want = sorted(got), sorted(expected[1:])
+    assert [r[:3] for r in got] == [r[:3] for r in want]
+    np.testing.assert_allclose(np.array([r[3:] for r in got], float), np.array([r[3:] for r in want], float),
+                               rtol=1e-6, atol=2e-6)
+    assert [r[:3] for r in expected[1:]] == [["a", "2024-01-31", "1"], ["a", "2024-02-01", "2"],
+                                             ["a", "2024-02-02", "3"], ["b", "2024-01-26", "1"],
+                                             ["b", "2024-01-27", "2"], ["b", "2024-01-28", "3"]]
+    assert result.rows == local.rows == 6
+    _, rejects = read_shards(result.reject_shards)
+    assert [(r[0].rsplit("/", 1)[-1], r[2], r[3]) for r in rejects] == [
+        ("part-1.csv", "series 'c' has 5 steps, shorter than the window (14)", "c")]
+    assert list(local.notes) == ["skipped series 'c': series 'c' has 5 steps, shorter than the window (14)"]
+    with pytest.raises(DataError, match="part-1.csv: series 'c' has 5 steps, shorter than the window"):
+        runner.score_beam(version, tmp_path / "part-*.csv", tmp_path / "out" / "failed", beam_options=IN_PROCESS)
+    assert not list((tmp_path / "out").glob("failed*"))
 
 
 def test_a_worker_processes_error_comes_back_as_the_seqkit_error():

@@ -6,6 +6,10 @@ covariates hold the future values. The forecast becomes one row per series
 and future step, with the time stamps continued at the series' frequency.
 """
 
+import csv
+import dataclasses
+import io
+
 import numpy as np
 
 from seqkit.data.series_table import fill_missing
@@ -115,3 +119,73 @@ def forecast_rows(data, table, arrays, point, quantile_values=None, quantiles=()
                     row[f"{target}_q{quantile_label(q)}"] = float(quantile_values[n, h, j, k])
             rows.append(row)
     return rows
+
+
+def forecast_table(data, quantiles, serve, table, on_error="fail"):
+    """Forecasts after the end of every series of `table`: the one per-series step of
+    `seqkit score` / `seqkit forecast` (the whole file) and of the Beam runner (the
+    rows of one series, gathered by `HistoryGroups`).
+
+    Returns:
+        (rows, skipped): one dict per series and future step (`output_columns`),
+        and [(series id, reason)].
+    """
+    import tensorflow as tf
+
+    arrays, skipped = history_windows(data, table, on_error)
+    if len(arrays["series"]) == 0:
+        return [], skipped
+    inputs = {"window": tf.constant(arrays["window"])}
+    if data.known_covariates:
+        inputs["future"] = tf.constant(arrays["future"])
+    outputs = {k: np.asarray(v) for k, v in serve(**inputs).items()}
+    rows = forecast_rows(data, table, arrays, outputs["forecast"], outputs.get("quantiles"), quantiles)
+    return rows, skipped
+
+
+def format_row(row):
+    """A forecast row's CSV values (floats with 6 decimals), in `output_columns` order."""
+    return [f"{v:.6f}" if isinstance(v, float) else str(v) for v in row.values()]
+
+
+@dataclasses.dataclass(frozen=True)
+class HistoryGroups:
+    """How a distributed runner scores a history CSV series by series (picklable).
+
+    Attributes:
+        data: the task's `ForecastDataConfig`.
+        quantiles: tuple of the quantile levels.
+        group_by: the series-id column, or None (the file holds one series).
+        columns: the output's columns (`output_columns`).
+    """
+
+    data: object
+    quantiles: tuple
+
+    @property
+    def group_by(self):
+        return self.data.id_column
+
+    @property
+    def columns(self):
+        return output_columns(self.data, self.quantiles)
+
+    def score(self, serve, path, header, records, on_error="fail"):
+        """Forecasts one series from its CSV records (in file order) with `forecast_table`.
+
+        Returns:
+            (rows, skipped): rows as lists of CSV strings, [(series id, reason)].
+        """
+        from seqkit.tasks.forecast import data as data_lib
+
+        text = io.StringIO()
+        csv.writer(text).writerows([header, *records])
+        text.seek(0)
+        allow = list(self.data.target_columns) if self.data.known_covariates else []
+        try:
+            table = data_lib.load_table(self.data, text, allow_missing=allow)
+        except DataError as error:
+            raise DataError(f"{error.message} (series rows gathered by the beam runner)", path=path) from None
+        table = dataclasses.replace(table, path=str(path))
+        rows, skipped = forecast_table(self.data, self.quantiles, serve, table, on_error)
+        return [format_row(row) for row in rows], skipped

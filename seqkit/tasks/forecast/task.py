@@ -296,23 +296,12 @@ class ForecastTask(Task):
             (rows, skipped): one dict per series and future step (the columns
             of `history.output_columns`), and [(series id, reason)].
         """
-        import tensorflow as tf
-
         from seqkit.tasks.forecast import history
 
         data = self.config.data
         allow = list(data.target_columns) if data.known_covariates else []
         table = data_lib.load_table(data, path, allow_missing=allow)
-        arrays, skipped = history.history_windows(data, table, on_error)
-        if len(arrays["series"]) == 0:
-            return [], skipped
-        inputs = {"window": tf.constant(arrays["window"])}
-        if data.known_covariates:
-            inputs["future"] = tf.constant(arrays["future"])
-        outputs = {k: np.asarray(v) for k, v in serve(**inputs).items()}
-        rows = history.forecast_rows(data, table, arrays, outputs["forecast"],
-                                     outputs.get("quantiles"), self.quantiles)
-        return rows, skipped
+        return history.forecast_table(data, self.quantiles, serve, table, on_error)
 
     def score_history(self, serve, input_path, output_path, on_error="fail"):
         """`seqkit forecast` and `seqkit score`: writes the forecast rows of a history CSV
@@ -330,14 +319,18 @@ class ForecastTask(Task):
         rows, skipped = self.forecast_history(serve, input_path, on_error)
         columns = history.output_columns(self.config.data, self.quantiles)
         with atomic_write(output_path, newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns)
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({k: (f"{v:.6f}" if isinstance(v, float) else v)
-                                 for k, v in row.items()})
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            writer.writerows(history.format_row(row) for row in rows)
         return {"output": str(output_path), "rows": len(rows), "columns": columns,
                 "series": len(rows) // self.config.data.horizon, "skipped": skipped,
                 "notes": [f"skipped series {series!r}: {reason}" for series, reason in skipped]}
+
+    def history_groups(self):
+        """`history.HistoryGroups`: this task's series-by-series scoring, for the Beam runner."""
+        from seqkit.tasks.forecast import history
+
+        return history.HistoryGroups(self.config.data, tuple(self.quantiles))
 
     def predict(self, run, inputs):
         """Forecasts for history CSV paths: one dict per series and future step."""
