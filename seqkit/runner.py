@@ -215,13 +215,8 @@ def _fit(config, run_dir, resume, overwrite, callbacks, verbose, strategy, polic
     keras.utils.set_random_seed(config.train.seed)
     train_examples, validation_examples = task.read_training_data()
     assets = saved if resume else task.build_assets(train_examples, summary)
-    if overwrite:
-        run.remove_for_overwrite()
-    run.make()
-    if not resume:
-        run_dir_lib.write_text(run.config, config_text)
-        task.save_assets(assets, run.assets)
-
+    # The model is built (and a --precision / --jit-compile refusal raised)
+    # before the run directory is made or touched: a refused run writes nothing.
     train = _batches(task, train_examples, assets, training=True)
     validation = None if validation_examples is None else _batches(task, validation_examples, assets, False)
     monitor = config.train.monitor
@@ -229,6 +224,13 @@ def _fit(config, run_dir, resume, overwrite, callbacks, verbose, strategy, polic
         monitor = monitor[len("val_"):]
     trainer = Trainer(config.train, run, strategy=strategy, precision=policy, jit_compile=config.train.jit_compile)
     model = trainer.build(lambda: task.build_model(assets), task.compile_args(assets), train.steps)
+    if overwrite:
+        run.remove_for_overwrite()
+    run.make()
+    if not resume:
+        run_dir_lib.write_text(run.config, config_text)
+        task.save_assets(assets, run.assets)
+
     if resume:
         restore_backup(model, backup)  # fits the model (else nothing changed); the previous if the last is bad
         run_dir_lib.write_text(run.config, config_text)  # train.*

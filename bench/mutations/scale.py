@@ -4,6 +4,14 @@ from mutate import Mutation
 
 MUTATIONS = [
     Mutation(
+        name="jit-compile-sequence-loop-accepted",
+        path="seqkit/layers/recurrent.py",
+        old='or self.unroll or self._resolve_loop() == "while"',
+        new='or self.unroll or self._resolve_loop() in ("while", "scan")',
+        tests=("tests/training/jit_compile_test.py",),
+        description="--jit-compile lets a sequence-returning loop through, to fail deep in XLA at the first step",
+    ),
+    Mutation(
         name="tf-config-duplicate-address-accepted",
         path="seqkit/training/strategy.py",
         old="            if address in seen:",

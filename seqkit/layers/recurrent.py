@@ -154,6 +154,17 @@ class Recurrent(keras.layers.Layer):
         self.supports_masking = True
         self._loop = "auto"  # see "Loop" in the docstring
 
+    @property
+    def compiles_for_training(self):
+        """Whether a training step through this layer compiles under XLA here.
+
+        On TensorFlow, `keras.ops.scan` (the loop that returns sequences) is
+        a `tf.while_loop` with no iteration bound, whose gradient XLA refuses
+        ("requires a fixed tensor list size"); the bounded while loop and
+        `unroll=True` compile.
+        """
+        return keras.backend.backend() != "tensorflow" or self.unroll or self._resolve_loop() == "while"
+
     def _resolve_loop(self):
         # "auto": the while loop, except when returning sequences: its output
         # buffer update (`ops.slice_update`) has no gradient on TensorFlow,

@@ -57,6 +57,11 @@ class AttentionLSTMDecoder(keras.layers.Layer):
         with Visual Attention", https://arxiv.org/abs/1502.03044
     """
 
+    @property
+    def compiles_for_training(self):
+        """False on TensorFlow: its `ops.scan` over time has no XLA-compilable gradient there."""
+        return keras.backend.backend() != "tensorflow"
+
     def __init__(self, vocabulary_size, embedding_dim, units, attention_units=None, dropout=0.0, **kwargs):
         super().__init__(**kwargs)
         for arg, val in (("vocabulary_size", vocabulary_size), ("embedding_dim", embedding_dim), ("units", units)):

@@ -74,6 +74,11 @@ class RecurrentDecoder(keras.layers.Layer):
         Luong, Pham, Manning, 2015, https://arxiv.org/abs/1508.04025
     """
 
+    @property
+    def compiles_for_training(self):
+        """False on TensorFlow: its `ops.scan` over time has no XLA-compilable gradient there."""
+        return keras.backend.backend() != "tensorflow"
+
     def __init__(
         self,
         vocabulary_size,

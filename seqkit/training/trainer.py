@@ -85,6 +85,8 @@ class Trainer:
                 f"model {model.name} computes output(s) {', '.join(low)} in {self.precision}, not float32; "
                 "its head must set dtype='float32' for --precision mixed"
             )
+        if self.jit_compile:
+            _check_compiles_for_training(model)
         return model
 
     def fit(self, model, train_data, validation_data, monitor, mode, resume=False, callbacks=(),
@@ -190,3 +192,23 @@ class _Stream:
         data = self.dataset.repeat() if repeat else self.dataset
         data = data.skip(step) if step else data
         return data if self.distribute is None else self.distribute(data)
+
+
+def _check_compiles_for_training(model):
+    """Refuses `--jit-compile` for a model with a loop over time XLA cannot train.
+
+    Layers say so through `compiles_for_training` (seqkit's `Recurrent` when
+    it returns sequences, the scanning decoders), on TensorFlow; without this
+    check the first step fails deep in XLA with "requires a fixed tensor list size".
+    """
+    # `_flatten_layers` walks nested layers and sub-models (Keras has no public walk).
+    blockers = [
+        layer.name for layer in model._flatten_layers(include_self=False)
+        if getattr(layer, "compiles_for_training", True) is False
+    ]
+    if blockers:
+        raise ConfigError(
+            f"--jit-compile: model {model.name} loops over time in {', '.join(sorted(set(blockers)))}, "
+            f"whose training step XLA cannot compile on the {keras.backend.backend()} backend "
+            "(an unbounded loop); train without --jit-compile"
+        )
