@@ -92,7 +92,8 @@ def test_export_writes_numbered_versions_and_metadata(tmp_path):
     meta = export.read_metadata(first)
     assert meta["task"] == "classify"
     assert meta["serving"]["inputs"] == [
-        {"name": "text", "dtype": "string", "shape": [None], "column": "review", "read": "text", "content": None}
+        {"name": "text", "dtype": "string", "shape": [None], "column": "review", "read": "text", "content": None,
+         "columns": None}
     ]
     assert [o["name"] for o in meta["serving"]["outputs"]] == ["label", "probabilities", "class_names"]
     assert meta["serving"]["group_by"] is None
