@@ -227,13 +227,12 @@ def _fit(config, run_dir, resume, overwrite, callbacks, verbose, strategy, polic
     if overwrite:
         run.remove_for_overwrite()
     run.make()
-    if not resume:
-        run_dir_lib.write_text(run.config, config_text)
-        task.save_assets(assets, run.assets)
-
     if resume:
         restore_backup(model, backup)  # fits the model (else nothing changed); the previous if the last is bad
         run_dir_lib.write_text(run.config, config_text)  # train.*
+    else:
+        run_dir_lib.write_text(run.config, config_text)
+        task.save_assets(assets, run.assets)
     trained = trainer.fit(
         model, train.dataset, None if validation is None else validation.dataset,
         monitor, task.monitor_mode(monitor), resume=resume, callbacks=callbacks, verbose=verbose,
