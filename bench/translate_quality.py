@@ -41,15 +41,6 @@ MODELS = {
 }
 
 
-def read_pairs(path):
-    pairs = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            fields = line.rstrip("\r\n").split("\t")
-            if len(fields) >= 2 and fields[0].strip() and fields[1].strip():
-                pairs.append((fields[0], fields[1]))
-    return pairs
-
 
 def encode(pairs, source_tokenizer, target_tokenizer, max_length):
     import tensorflow as tf
@@ -103,6 +94,7 @@ def main(argv=None):
     import keras
     import tensorflow as tf
 
+    from seqkit.data.parallel_text import complete_pairs
     from seqkit.data.unseen_split import unseen_split
     from seqkit.metrics.sequence import sequence_report
     from seqkit.models.seq2seq import Seq2SeqDecoding
@@ -118,7 +110,7 @@ def main(argv=None):
     keras.utils.set_random_seed(args.seed)
     rng = np.random.default_rng(args.seed)
 
-    train, validation, test = unseen_split(read_pairs(args.data), 2000, 2000, seed=args.seed)
+    train, validation, test = unseen_split(complete_pairs(args.data), 2000, 2000, seed=args.seed)
     test = test[: args.test_limit]
     source_tokenizer = get_tokenizer("sentencepiece").adapt(
         [p[0] for p in train], max_size=args.vocabulary_size
