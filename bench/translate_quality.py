@@ -15,12 +15,18 @@ export saves (beam search, width and length penalty from the flags).
 
 Writes `<out>/<model>/report.json` (metrics, BLEU by source-length bucket,
 training time and steps) and attention heat maps `<out>/<model>/attention_<i>.png`.
+
+SIGTERM (or SIGINT) ends training early, after the current step: the model is
+then evaluated and reported as usual, with the CPU time it actually had
+(`stopped_early: true`). That lets a long run live at `nice -n 19` on idle
+cycles and still report when the machine is needed back.
 """
 
 import argparse
 import json
 import os
 import pathlib
+import signal
 import sys
 import time
 
@@ -145,15 +151,24 @@ def main(argv=None):
 
     def spent():
         return time.process_time() - cpu_start
+
+    stop = []
+
+    def request_stop(signum, frame):
+        stop.append(signum)
+        print(f"signal {signum}: stopping after this step", flush=True)
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
     steps, epochs, history = 0, 0, []
-    while spent() < budget:
+    while spent() < budget and not stop:
         for inputs, targets in batches(source, target, args.batch_size, rng):
             logs = model.train_on_batch(inputs, targets, return_dict=True)
             steps += 1
             if steps % 200 == 0:
                 print(f"step {steps} {time.monotonic() - start:.0f}s wall {spent():.0f}s cpu "
                       f"loss {logs['loss']:.3f}", flush=True)
-            if spent() >= budget:
+            if spent() >= budget or stop:
                 break
         else:
             epochs += 1
@@ -183,7 +198,7 @@ def main(argv=None):
     report.update(
         model=args.model, spec=spec, train_pairs=len(train), test_pairs=len(test),
         train_seconds=round(train_seconds, 1), train_cpu_seconds=round(train_cpu_seconds, 1),
-        steps=steps, full_epochs=epochs,
+        steps=steps, full_epochs=epochs, stopped_early=bool(stop), budget_minutes=args.minutes,
         decode_seconds=round(decode_seconds, 1), beam_width=args.beam_width,
         length_penalty=args.length_penalty, history=history,
         examples=[{"source": s, "reference": r, "translation": h}
