@@ -15,12 +15,18 @@ export saves (beam search, width and length penalty from the flags).
 
 Writes `<out>/<model>/report.json` (metrics, BLEU by source-length bucket,
 training time and steps) and attention heat maps `<out>/<model>/attention_<i>.png`.
+
+SIGTERM (or SIGINT) ends training early, after the current step: the model is
+then evaluated and reported as usual, with the CPU time it actually had
+(`stopped_early: true`). That lets a long run live at `nice -n 19` on idle
+cycles and still report when the machine is needed back.
 """
 
 import argparse
 import json
 import os
 import pathlib
+import signal
 import sys
 import time
 
@@ -40,15 +46,6 @@ MODELS = {
                         intermediate_dim=512, dropout=0.1, positions="sinusoidal"),
 }
 
-
-def read_pairs(path):
-    pairs = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            fields = line.rstrip("\r\n").split("\t")
-            if len(fields) >= 2 and fields[0].strip() and fields[1].strip():
-                pairs.append((fields[0], fields[1]))
-    return pairs
 
 
 def encode(pairs, source_tokenizer, target_tokenizer, max_length):
@@ -103,6 +100,7 @@ def main(argv=None):
     import keras
     import tensorflow as tf
 
+    from seqkit.data.parallel_text import complete_pairs
     from seqkit.data.unseen_split import unseen_split
     from seqkit.metrics.sequence import sequence_report
     from seqkit.models.seq2seq import Seq2SeqDecoding
@@ -118,7 +116,7 @@ def main(argv=None):
     keras.utils.set_random_seed(args.seed)
     rng = np.random.default_rng(args.seed)
 
-    train, validation, test = unseen_split(read_pairs(args.data), 2000, 2000, seed=args.seed)
+    train, validation, test = unseen_split(complete_pairs(args.data), 2000, 2000, seed=args.seed)
     test = test[: args.test_limit]
     source_tokenizer = get_tokenizer("sentencepiece").adapt(
         [p[0] for p in train], max_size=args.vocabulary_size
@@ -153,15 +151,24 @@ def main(argv=None):
 
     def spent():
         return time.process_time() - cpu_start
+
+    stop = []
+
+    def request_stop(signum, frame):
+        stop.append(signum)
+        print(f"signal {signum}: stopping after this step", flush=True)
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
     steps, epochs, history = 0, 0, []
-    while spent() < budget:
+    while spent() < budget and not stop:
         for inputs, targets in batches(source, target, args.batch_size, rng):
             logs = model.train_on_batch(inputs, targets, return_dict=True)
             steps += 1
             if steps % 200 == 0:
                 print(f"step {steps} {time.monotonic() - start:.0f}s wall {spent():.0f}s cpu "
                       f"loss {logs['loss']:.3f}", flush=True)
-            if spent() >= budget:
+            if spent() >= budget or stop:
                 break
         else:
             epochs += 1
@@ -191,7 +198,7 @@ def main(argv=None):
     report.update(
         model=args.model, spec=spec, train_pairs=len(train), test_pairs=len(test),
         train_seconds=round(train_seconds, 1), train_cpu_seconds=round(train_cpu_seconds, 1),
-        steps=steps, full_epochs=epochs,
+        steps=steps, full_epochs=epochs, stopped_early=bool(stop), budget_minutes=args.minutes,
         decode_seconds=round(decode_seconds, 1), beam_width=args.beam_width,
         length_penalty=args.length_penalty, history=history,
         examples=[{"source": s, "reference": r, "translation": h}

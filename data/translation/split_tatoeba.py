@@ -20,19 +20,11 @@ import tempfile
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from seqkit.data.parallel_text import complete_pairs  # noqa: E402
 from seqkit.data.unseen_split import unseen_split  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "translation" / "spa-eng" / "spa.txt"
 
-
-def read_pairs(path):
-    pairs = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            fields = line.rstrip("\r\n").split("\t")
-            if len(fields) >= 2 and fields[0].strip() and fields[1].strip():
-                pairs.append((fields[0], fields[1]))
-    return pairs
 
 
 def write_pairs(path, pairs):
@@ -51,7 +43,7 @@ def main(argv=None):
     parser.add_argument("--test", type=int, default=2000)
     parser.add_argument("--validation", type=int, default=2000)
     args = parser.parse_args(argv)
-    train, validation, test = unseen_split(read_pairs(args.data), args.test, args.validation,
+    train, validation, test = unseen_split(complete_pairs(args.data), args.test, args.validation,
                                            seed=args.seed)
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

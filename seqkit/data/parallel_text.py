@@ -1,4 +1,4 @@
-"""`read_parallel_text`: `source<TAB>target` lines (the Tatoeba / Anki format)."""
+"""`source<TAB>target` lines (the Tatoeba / Anki format): as a dataset, or as a list of pairs."""
 
 import tensorflow as tf
 
@@ -63,4 +63,22 @@ def check_parallel_text(path):
                 "expected source<TAB>target, found no tab", path=path, line=number, column="target"
             )
         pairs += 1
+    return pairs
+
+
+def complete_pairs(path):
+    """The `(source, target)` pairs of a whole file whose two sides are not blank.
+
+    For corpus scripts that split or sample a raw download (spa.txt): lines
+    without a tab or with an empty side are skipped, not errors, and fields
+    after the second are ignored.
+
+    Returns:
+        list of `(str, str)`, in file order.
+    """
+    pairs = []
+    for _, text in files.decoded_lines(files.check_file(path)):
+        fields = text.rstrip("\r\n").split("\t")
+        if len(fields) >= 2 and fields[0].strip() and fields[1].strip():
+            pairs.append((fields[0], fields[1]))
     return pairs

@@ -1,6 +1,7 @@
 import pytest
 
 from seqkit.data import read_parallel_text
+from seqkit.data.parallel_text import complete_pairs
 from seqkit.errors import DataError
 
 
@@ -39,3 +40,15 @@ def test_tatoeba_spa_eng(shared_data, as_rows):
         {"source": "Go.", "target": "Vaya."},
     ]
     assert sum(len(b["source"]) for b in ds.batch(8192).as_numpy_iterator()) == 118964
+
+
+def test_complete_pairs_skips_incomplete_lines_and_extra_fields(tmp_path):
+    path = tmp_path / "spa.txt"
+    path.write_bytes(
+        "Go.\tVe.\tCC-BY 2.0 (France)\r\n"
+        "no tab here\n"
+        "Hi.\t  \n"
+        " \tHola.\n"
+        "Run!\t¡Corre!\n".encode("utf-8")
+    )
+    assert complete_pairs(path) == [("Go.", "Ve."), ("Run!", "¡Corre!")]
