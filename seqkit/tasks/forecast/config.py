@@ -132,6 +132,7 @@ class ForecastModelConfig:
     loss: str = "mse"
     quantiles: tuple[float, ...] = ()
     calibration: str = "cqr"
+    calibration_recent: float = 1.0
 
     SECTION: ClassVar[str] = "model"
     CHOICES: ClassVar[dict] = {"kind": lambda: KINDS, "loss": lambda: LOSSES,
@@ -141,6 +142,9 @@ class ForecastModelConfig:
     def __post_init__(self):
         config_lib.positive(self, "units", "num_layers", "num_heads", "intermediate_dim")
         config_lib.fraction(self, "dropout")
+        if not 0 < self.calibration_recent <= 1:
+            raise ConfigError("model.calibration_recent must be in (0, 1]. Received: "
+                              f"calibration_recent={self.calibration_recent}")
         if self.kernel_size < 1 or self.kernel_size % 2 == 0:
             raise ConfigError(
                 f"model.kernel_size must be an odd int >= 1. Received: kernel_size={self.kernel_size}")
