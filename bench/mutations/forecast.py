@@ -141,4 +141,13 @@ MUTATIONS = [
         description="the exported graph scales the interval by the last column (a covariate), "
                     "not the target",
     ),
+    Mutation(
+        name="forecast_calibration_history_of_the_last_column",
+        path="seqkit/tasks/forecast/evaluation.py",
+        old="return window[..., :len(data.target_columns)]",
+        new="return window[..., -len(data.target_columns):]",
+        tests=(CALIBRATION,),
+        description="the calibration's window volatility is read from the last column (a "
+                    "covariate), not the targets",
+    ),
 ]
