@@ -87,7 +87,7 @@ def window_volatility(history):
     return ops.mean(ops.abs(history[:, 1:] - history[:, :-1]), axis=1)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)  # arrays: compare fields, not objects
 class Calibration:
     """A fitted interval calibration: its method, offsets [H, T] and scale floor [T].
 

@@ -158,6 +158,7 @@ class ForecastTask(Task):
         if assets.calibration is not None:
             write_text(directory / "calibration.json", json.dumps({
                 **assets.calibration.to_dict(), "fitted_on": "validation",
+                "recent": self.config.model.calibration_recent,
                 "nominal_coverage": self.quantiles[-1] - self.quantiles[0]}, indent=1) + "\n")
 
     def load_assets(self, directory):

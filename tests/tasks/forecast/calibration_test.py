@@ -249,7 +249,7 @@ def test_saved_calibration_loads_back_and_must_match_the_config(tmp_path):
     task.save_assets(calibrated, tmp_path / "assets")
     saved = json.loads((tmp_path / "assets" / "calibration.json").read_text())
     assert saved["method"] == "cqr_window" and saved["fitted_on"] == "validation"
-    assert saved["nominal_coverage"] == pytest.approx(0.8)
+    assert saved["nominal_coverage"] == pytest.approx(0.8) and saved["recent"] == 1.0
     loaded = task.load_assets(tmp_path / "assets").calibration
     np.testing.assert_allclose(loaded.offsets, calibrated.calibration.offsets)
     np.testing.assert_allclose(loaded.floor, calibrated.calibration.floor)
