@@ -4,8 +4,9 @@ For each recipe (`pipelines/temperatures.yaml`, `pm25.yaml`, `airline.yaml`) and
 model kind, trains with `seqkit.runner.fit` (the recipe as written, `model.kind`
 overridden) and reports the test part's MAE, RMSE, sMAPE, MASE (against the in-sample
 seasonal naive error, the recipe's `data.season`) and the interval's coverage before and
-after its calibration on the validation windows (`model.calibration`, CQR by default for
-quantile models), with the training time. The baselines (last value, seasonal naive, Holt-Winters) are scored on
+after its calibration on the validation windows (`model.calibration` and
+`model.calibration_recent`: by default CQR on the most recent half of the validation
+windows), with the training time. The baselines (last value, seasonal naive, Holt-Winters) are scored on
 the same test windows by the same evaluation, and timed once per recipe.
 
     python3 bench/forecast_quality.py                       # all recipes, all kinds
@@ -116,8 +117,9 @@ def main():
                                 pathlib.Path(tmp))
     print("\n" + header)
     print("\n".join(table))
-    print("\ncoverage raw: the model's interval as trained; calibrated: with the CQR offsets "
-          "fitted on the validation windows (the same as raw with model.calibration=none).\n"
+    print("\ncoverage raw: the model's interval as trained; calibrated: with the recipe's "
+          "calibration (model.calibration, fitted on the validation windows; the same as raw "
+          "with model.calibration=none).\n"
           "seconds: training wall time for models (Keras fit, with its validation "
           "passes); forecasting the test windows for baselines.")
     return 0

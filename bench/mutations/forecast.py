@@ -9,6 +9,7 @@ LAYERS = "tests/layers/forecast_layers_test.py"
 MODELS = "tests/models/forecasting_test.py"
 BASELINES = "tests/models/forecast_baselines_test.py"
 CALIBRATION = "tests/tasks/forecast/calibration_test.py"
+E2E = "tests/tasks/forecast/end_to_end_test.py"
 
 MUTATIONS = [
     Mutation(
@@ -97,13 +98,13 @@ MUTATIONS = [
         old="        arrays = validation.arrays\n",
         new="        arrays = self.read_file(validation.table.path).arrays\n",
         tests=(CALIBRATION,),
-        description="the CQR offsets are fitted on the test windows: the reported coverage leaks",
+        description="the calibration is fitted on the test windows: the reported coverage leaks",
     ),
     Mutation(
         name="forecast_calibration_offsets_inward",
         path="seqkit/tasks/forecast/calibration.py",
-        old="lower = ops.minimum(lowest - offsets, inner_low)",
-        new="lower = ops.minimum(lowest + offsets, inner_low)",
+        old="return place_outer(outputs, outputs[..., 0] - amount, outputs[..., -1] + amount)",
+        new="return place_outer(outputs, outputs[..., 0] + amount, outputs[..., -1] + amount)",
         tests=(CALIBRATION,),
         description="the calibrated lower level moves the wrong way (the interval shifts, not widens)",
     ),
@@ -114,5 +115,39 @@ MUTATIONS = [
         new="return np.sort(scores, axis=0)[rank - 2]",
         tests=(CALIBRATION,),
         description="the offset is one score too small: calibrated coverage falls below nominal",
+    ),
+    Mutation(
+        name="forecast_calibration_recent_keeps_the_oldest",
+        path="seqkit/tasks/forecast/calibration.py",
+        old="keep.append(rows[len(rows) - max(1, math.ceil(fraction * len(rows))):])",
+        new="keep.append(rows[:max(1, math.ceil(fraction * len(rows)))])",
+        tests=(CALIBRATION,),
+        description="model.calibration_recent keeps the earliest validation windows, not the latest",
+    ),
+    Mutation(
+        name="forecast_calibration_scale_not_floored",
+        path="seqkit/tasks/forecast/calibration.py",
+        old="return raw if floor is None else ops.maximum(raw, ops.cast(floor, raw.dtype))",
+        new="return raw",
+        tests=(CALIBRATION,),
+        description="a flat window's scale is not floored when applied: its interval collapses",
+    ),
+    Mutation(
+        name="forecast_calibration_volatility_of_a_covariate",
+        path="seqkit/tasks/forecast/serving.py",
+        old="outputs = self.calibration.apply(outputs, window[..., :self.targets])",
+        new="outputs = self.calibration.apply(outputs, window[..., -self.targets:])",
+        tests=(E2E + "::test_export_with_known_covariates_takes_their_future_values",),
+        description="the exported graph scales the interval by the last column (a covariate), "
+                    "not the target",
+    ),
+    Mutation(
+        name="forecast_calibration_history_of_the_last_column",
+        path="seqkit/tasks/forecast/evaluation.py",
+        old="return window[..., :len(data.target_columns)]",
+        new="return window[..., -len(data.target_columns):]",
+        tests=(CALIBRATION,),
+        description="the calibration's window volatility is read from the last column (a "
+                    "covariate), not the targets",
     ),
 ]

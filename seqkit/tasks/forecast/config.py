@@ -115,9 +115,15 @@ class ForecastModelConfig:
             reported interval. Empty: a point forecast.
         calibration: "cqr" (conformalized quantile regression: the interval
             of the outer levels widened or narrowed per horizon step so that it
-            covers its nominal level on the validation windows; the offsets
-            are saved in the run's assets and applied in the export too) or
-            "none". Point forecasts have no interval: it does nothing there.
+            covers its nominal level on the calibration windows), "cqr_width"
+            (the offset in units of the raw interval's width), "cqr_window" (in
+            units of the input window's volatility, computed from the raw
+            window, in the export too) or "none" (`calibration.py`). The fit is
+            saved in the run's assets and applied in the export too. Point
+            forecasts have no interval: it does nothing there.
+        calibration_recent: the most recent fraction of each series'
+            validation windows the calibration is fitted on (in (0, 1]; 0.5,
+            the default, chosen on validation halves: docs/forecasting.md).
     """
 
     kind: str = "lstm"
@@ -132,6 +138,7 @@ class ForecastModelConfig:
     loss: str = "mse"
     quantiles: tuple[float, ...] = ()
     calibration: str = "cqr"
+    calibration_recent: float = 0.5
 
     SECTION: ClassVar[str] = "model"
     CHOICES: ClassVar[dict] = {"kind": lambda: KINDS, "loss": lambda: LOSSES,
@@ -141,6 +148,9 @@ class ForecastModelConfig:
     def __post_init__(self):
         config_lib.positive(self, "units", "num_layers", "num_heads", "intermediate_dim")
         config_lib.fraction(self, "dropout")
+        if not 0 < self.calibration_recent <= 1:
+            raise ConfigError("model.calibration_recent must be in (0, 1]. Received: "
+                              f"calibration_recent={self.calibration_recent}")
         if self.kernel_size < 1 or self.kernel_size % 2 == 0:
             raise ConfigError(
                 f"model.kernel_size must be an odd int >= 1. Received: kernel_size={self.kernel_size}")

@@ -5,19 +5,13 @@ import numpy as np
 from seqkit.errors import DataError
 from seqkit.metrics import forecasting as fm
 from seqkit.models import forecast_baselines
-from seqkit.tasks.forecast.calibration import apply_offsets
+from seqkit.tasks.forecast.calibration import point_index
 from seqkit.tasks.forecast.data import bounds
 from seqkit.tasks.forecast.data import mase_scales
 from seqkit.tasks.forecast.data import model_inputs
 from seqkit.tasks.forecast.data import windows
 
 BASELINES = forecast_baselines.BASELINES
-
-
-def point_index(quantiles):
-    """The quantile level used as the point forecast: 0.5, or the middle one."""
-    quantiles = list(quantiles)
-    return quantiles.index(0.5) if 0.5 in quantiles else len(quantiles) // 2
 
 
 def split_forecast(outputs, quantiles):
@@ -53,19 +47,29 @@ def baseline_forecasts(data, table, arrays, names=BASELINES):
     return out
 
 
-def calibrated(outputs, offsets):
-    """The model's outputs with the run's interval offsets (None: as they are), as NumPy."""
-    if offsets is None:
+def target_history(data, window):
+    """[N, W, T]: the targets' raw values over each input `window` [N, W, columns]."""
+    return window[..., :len(data.target_columns)]
+
+
+def calibrated(outputs, calibration, history):
+    """The model's outputs with the run's interval calibration (None: as they are), as NumPy.
+
+    `history` is the targets' raw values over each input window ([N, W, T]).
+    """
+    if calibration is None:
         return np.asarray(outputs)
-    return np.asarray(apply_offsets(np.asarray(outputs, np.float32), offsets))
+    return np.asarray(calibration.apply(np.asarray(outputs, np.float32),
+                                        np.asarray(history, np.float32)))
 
 
 def evaluate_part(model, data, quantiles, table, part, plots_dir=None, baselines=None,
-                  offsets=None):
+                  calibration=None):
     """Metrics of `model` and the baselines on the windows of one part.
 
     Args:
-        offsets: the run's interval calibration ([horizon, targets]), or None.
+        calibration: the run's interval calibration (`calibration.Calibration`),
+            or None.
 
     Returns:
         {"part", "windows", "model": forecast_report (+ "pinball", "nominal"
@@ -76,7 +80,8 @@ def evaluate_part(model, data, quantiles, table, part, plots_dir=None, baselines
     if len(arrays["start"]) == 0:
         raise DataError(f"no {part} windows: the {part} part is empty", path=table.path)
     raw = model.predict(model_inputs(data, arrays), batch_size=512, verbose=0)
-    outputs = calibrated(raw, offsets) if quantiles else raw
+    history = target_history(data, arrays["window"])
+    outputs = calibrated(raw, calibration, history) if quantiles else raw
     point, lower, upper = split_forecast(outputs, quantiles)
     actual = arrays["target"].astype(np.float64)
     scale = mase_scales(data, table)[arrays["series"]][:, None, :]
@@ -86,7 +91,7 @@ def evaluate_part(model, data, quantiles, table, part, plots_dir=None, baselines
         _, raw_lower, raw_upper = split_forecast(raw, quantiles)
         report["model"]["pinball"] = float(fm.pinball(actual, outputs, quantiles))
         report["model"]["nominal_coverage"] = float(quantiles[-1] - quantiles[0])
-        report["model"]["calibration"] = "none" if offsets is None else "cqr"
+        report["model"]["calibration"] = "none" if calibration is None else calibration.method
         report["model"]["uncalibrated_coverage"] = float(fm.coverage(actual, raw_lower, raw_upper))
     others = baseline_forecasts(data, table, arrays,
                                 baselines if baselines is not None else data.baselines)

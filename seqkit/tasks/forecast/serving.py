@@ -7,15 +7,16 @@ order: targets, covariates, known covariates), plus `future` float32
 `forecast` [N, horizon, targets] (the point forecast) and, for a model trained
 on quantiles, `quantiles` [N, horizon, targets, levels] with the run's interval
 calibration (`calibration.py`) applied. Normalisation runs inside the model, the
-calibration offsets are constants of the graph: serving needs no Python.
+calibration's offsets (and scale floor) are constants of the graph and a scale
+read from the window (its targets' recent volatility) is computed in it: serving
+needs no Python.
 """
 
 import re
 
 import tensorflow as tf
 
-from seqkit.tasks.forecast.calibration import apply_offsets
-from seqkit.tasks.forecast.evaluation import point_index
+from seqkit.tasks.forecast.calibration import point_index
 
 
 def input_name(column):
@@ -25,24 +26,26 @@ def input_name(column):
 
 
 class ForecastServing(tf.Module):
-    """`serve(window[, future])` over one `Forecaster` and its calibration offsets.
+    """`serve(window[, future])` over one `Forecaster` and its interval calibration.
 
     Args:
         model: the `Forecaster`.
         columns, known: the recipe's window columns and known covariates.
         window, horizon: ints.
         quantiles: the model's levels (empty: a point forecast).
-        offsets: float array [horizon, targets] added to the interval's
-            outer levels (`calibration.apply_offsets`), or None.
+        calibration: a `calibration.Calibration` moving the interval's outer
+            levels, or None. It reads the targets' raw values over the window
+            (the first columns of `window`).
     """
 
-    def __init__(self, model, columns, known, window, horizon, quantiles, offsets=None):
+    def __init__(self, model, columns, known, window, horizon, quantiles, calibration=None):
         super().__init__()
         self.model = model
         self.columns = list(columns)
         self.known = list(known)
         self.quantiles = list(quantiles)
-        self.offsets = None if offsets is None else tf.constant(offsets, tf.float32)
+        self.calibration = calibration
+        self.targets = None if calibration is None else calibration.offsets.shape[-1]
         window_spec = tf.TensorSpec([None, window, len(self.columns)], tf.float32, name="window")
         if self.known:
             future_spec = tf.TensorSpec([None, horizon, len(self.known)], tf.float32, name="future")
@@ -55,8 +58,8 @@ class ForecastServing(tf.Module):
         outputs = self.model(inputs, training=False)
         if not self.quantiles:
             return {"forecast": outputs}
-        if self.offsets is not None:
-            outputs = apply_offsets(outputs, self.offsets)
+        if self.calibration is not None:
+            outputs = self.calibration.apply(outputs, window[..., :self.targets])
         return {"forecast": outputs[..., point_index(self.quantiles)], "quantiles": outputs}
 
     def _serve(self, window):

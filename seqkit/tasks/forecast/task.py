@@ -28,14 +28,13 @@ class ForecastAssets:
 
     Attributes:
         normalizer: `seqkit.data.Normalizer` fitted on the training parts only.
-        offsets: float array [horizon, targets], the CQR offsets of the
-            interval fitted on the validation windows after training
-            (`calibration.py`), or None (a point model, `calibration: none`,
-            or not calibrated yet).
+        calibration: the interval calibration fitted on the validation
+            windows after training (`calibration.Calibration`), or None (a
+            point model, `calibration: none`, or not calibrated yet).
     """
 
     normalizer: object
-    offsets: object = None
+    calibration: object = None
 
     def stats(self, columns):
         return ([self.normalizer.mean[c] for c in columns],
@@ -156,12 +155,11 @@ class ForecastTask(Task):
         directory = pathlib.Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         write_text(directory / "statistics.json", assets.normalizer.to_json())
-        if assets.offsets is not None:
-            model = self.config.model
+        if assets.calibration is not None:
             write_text(directory / "calibration.json", json.dumps({
-                "method": model.calibration, "fitted_on": "validation",
-                "nominal_coverage": self.quantiles[-1] - self.quantiles[0],
-                "offsets": np.asarray(assets.offsets).tolist()}, indent=1) + "\n")
+                **assets.calibration.to_dict(), "fitted_on": "validation",
+                "recent": self.config.model.calibration_recent,
+                "nominal_coverage": self.quantiles[-1] - self.quantiles[0]}, indent=1) + "\n")
 
     def load_assets(self, directory):
         from seqkit.data.normalizer import Normalizer
@@ -176,42 +174,52 @@ class ForecastTask(Task):
         missing = [c for c in self.config.data.columns if c not in normalizer.columns]
         if missing:
             raise RunDirError(f"{path} has no statistics for column {missing[0]!r}")
-        return ForecastAssets(normalizer=normalizer, offsets=self._load_offsets(directory))
+        return ForecastAssets(normalizer=normalizer, calibration=self._load_calibration(directory))
 
-    def _load_offsets(self, directory):
+    def _load_calibration(self, directory):
         # Absent until training ends (a resumed run is calibrated again).
         path = pathlib.Path(directory) / "calibration.json"
-        if not path.is_file() or not self.quantiles or self.config.model.calibration == "none":
+        method = self.config.model.calibration
+        if not path.is_file() or not self.quantiles or method == "none":
             return None
         data = self.config.data
         try:
-            offsets = np.asarray(json.loads(path.read_text(encoding="utf-8"))["offsets"],
-                                 np.float64)
+            fitted = calibration.Calibration.from_dict(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise RunDirError(f"cannot read {path} ({error}): the run's interval calibration "
                               "is corrupt. Train the run again with --overwrite") from None
-        if offsets.shape != (data.horizon, len(data.target_columns)):
-            raise RunDirError(f"{path} holds offsets of shape {offsets.shape}; the recipe needs "
-                              f"{(data.horizon, len(data.target_columns))}")
-        return offsets
+        if fitted.offsets.shape != (data.horizon, len(data.target_columns)):
+            raise RunDirError(f"{path} holds offsets of shape {fitted.offsets.shape}; the recipe "
+                              f"needs {(data.horizon, len(data.target_columns))}")
+        if fitted.method != method:
+            raise RunDirError(f"{path} holds a {fitted.method!r} calibration; the run's config "
+                              f"says model.calibration {method!r}")
+        return fitted
 
     def calibrate(self, model, assets, validation):
-        """CQR offsets of the trained model's interval on the validation windows.
+        """The trained model's interval calibration, fitted on the validation windows.
 
-        Returns `assets` with `offsets` set; unchanged for a point model or
-        `model.calibration: none`.
+        Returns `assets` with `calibration` set (`model.calibration`, on the
+        most recent `model.calibration_recent` of each series' validation
+        windows); unchanged for a point model or `model.calibration: none`.
         """
-        if not self.quantiles or self.config.model.calibration == "none":
+        method = self.config.model.calibration
+        if not self.quantiles or method == "none":
             return assets
         if validation is None or not len(validation):
-            raise DataError("model.calibration 'cqr' needs validation windows (data.validation > "
-                            "0); set model.calibration: none to keep the raw interval")
+            raise DataError(f"model.calibration {method!r} needs validation windows "
+                            "(data.validation > 0); set model.calibration: none to keep the raw "
+                            "interval")
+        data = self.config.data
         arrays = validation.arrays
-        outputs = model.predict(data_lib.model_inputs(self.config.data, arrays), batch_size=512,
-                                verbose=0)
-        offsets = calibration.conformity_offsets(
-            arrays["target"], outputs, self.quantiles[-1] - self.quantiles[0])
-        return dataclasses.replace(assets, offsets=offsets)
+        rows = calibration.recent_rows(arrays["series"], arrays["start"],
+                                       self.config.model.calibration_recent)
+        arrays = {key: value[rows] for key, value in arrays.items()}
+        outputs = model.predict(data_lib.model_inputs(data, arrays), batch_size=512, verbose=0)
+        fitted = calibration.fit_calibration(
+            method, arrays["target"], outputs, evaluation.target_history(data, arrays["window"]),
+            self.quantiles)
+        return dataclasses.replace(assets, calibration=fitted)
 
     def make_dataset(self, examples, assets, training):
         import tensorflow as tf
@@ -264,7 +272,7 @@ class ForecastTask(Task):
         windows = batches.windows
         return evaluation.evaluate_part(
             run.model, self.config.data, self.quantiles, windows.table, windows.part,
-            plots_dir=plots_dir, offsets=run.assets.offsets)
+            plots_dir=plots_dir, calibration=run.assets.calibration)
 
     def summarize(self, report):
         model = report["model"]
@@ -352,7 +360,7 @@ class ForecastTask(Task):
 
         data = self.config.data
         return ForecastServing(run.model, data.columns, data.known_covariates, data.window,
-                               data.horizon, self.quantiles, offsets=run.assets.offsets)
+                               data.horizon, self.quantiles, calibration=run.assets.calibration)
 
     def serving_spec(self, assets):
         from seqkit.serving import ServingInput
@@ -382,11 +390,11 @@ class ForecastTask(Task):
     def export_metadata(self, assets):
         from seqkit.config import build
 
-        offsets = None if assets.offsets is None else np.asarray(assets.offsets).tolist()
+        fitted = assets.calibration
         return {"forecast": {"data": build.to_plain(self.config.data),
                              "quantiles": self.quantiles,
-                             "calibration": {"method": "none" if offsets is None else "cqr",
-                                             "offsets": offsets}}}
+                             "calibration": {"method": "none"} if fitted is None
+                             else fitted.to_dict()}}
 
     @classmethod
     def contract_recipe(cls, directory):

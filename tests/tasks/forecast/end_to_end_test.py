@@ -12,6 +12,8 @@ from click.testing import CliRunner
 
 from seqkit.cli import main
 
+DEFAULT_CALIBRATION = "cqr"  # model.calibration's default
+
 FRESH_PROCESS = r"""
 import sys
 import numpy as np
@@ -87,13 +89,14 @@ def test_fit_evaluate_export_forecast_and_score(tmp_path):
     from seqkit.tasks.forecast.evaluation import calibrated
 
     loaded = load_run(run)
-    offsets = loaded.assets.offsets
-    calibration = json.loads((run / "assets" / "calibration.json").read_text())
-    assert calibration["fitted_on"] == "validation" and np.shape(calibration["offsets"]) == (3, 1)
-    np.testing.assert_allclose(offsets, calibration["offsets"])
+    fitted = loaded.assets.calibration
+    saved = json.loads((run / "assets" / "calibration.json").read_text())
+    assert saved["fitted_on"] == "validation" and np.shape(saved["offsets"]) == (3, 1)
+    assert saved["method"] == fitted.method == DEFAULT_CALIBRATION
+    np.testing.assert_allclose(fitted.offsets, saved["offsets"])
     window = np.random.default_rng(1).normal(15, 5, (5, 14, 2)).astype("float32")
     uncalibrated = np.asarray(loaded.model(window))
-    expected = calibrated(uncalibrated, offsets)
+    expected = calibrated(uncalibrated, fitted, window[..., :1])
     np.save(tmp_path / "window.npy", window)
     subprocess.run([sys.executable, "-c", FRESH_PROCESS, str(version), str(tmp_path / "window.npy"),
                     str(tmp_path / "out.npz")], check=True)
@@ -102,9 +105,12 @@ def test_fit_evaluate_export_forecast_and_score(tmp_path):
     # 1e-5 absolute, plus float32 rounding (a few ulps) on values in the tens.
     np.testing.assert_allclose(got["quantiles"], expected, rtol=1e-6, atol=1e-5)
     np.testing.assert_allclose(got["forecast"], expected[..., 1], rtol=1e-6, atol=1e-5)
-    # The offsets moved the outer levels only, and the levels stay ordered.
+    # The offsets (times the method's scale) moved the outer levels only, and the
+    # levels stay ordered.
+    scale = fitted.scale(uncalibrated, window[..., :1])
+    amount = fitted.offsets * (1.0 if scale is None else np.asarray(scale))
     np.testing.assert_allclose(expected[..., 0], np.minimum(
-        uncalibrated[..., 0] - offsets, uncalibrated[..., 1]), rtol=1e-6, atol=1e-5)
+        uncalibrated[..., 0] - amount, uncalibrated[..., 1]), rtol=1e-6, atol=1e-5)
     np.testing.assert_array_equal(expected[..., 1], uncalibrated[..., 1])
     assert np.all(np.diff(expected, axis=-1) >= 0)
 
@@ -118,7 +124,7 @@ def test_fit_evaluate_export_forecast_and_score(tmp_path):
         ("a", "2024-02-10", "1"), ("a", "2024-02-11", "2"), ("a", "2024-02-12", "3"),
         ("b", "2024-02-10", "1")]
     last = np.loadtxt(history, delimiter=",", skiprows=1, usecols=(2, 3))[26:40]
-    direct = calibrated(loaded.model(last[None].astype("float32")), offsets)
+    direct = calibrated(loaded.model(last[None].astype("float32")), fitted, last[None, :, :1])
     assert float(rows[0]["sales"]) == pytest.approx(float(direct[0, 0, 0, 1]), abs=1e-4)
     assert float(rows[2]["sales_q90"]) == pytest.approx(float(direct[0, 2, 0, 2]), abs=1e-4)
     from_run = invoke("forecast", run, history, "--out", tmp_path / "next_run.csv")
@@ -200,6 +206,7 @@ def test_export_with_known_covariates_takes_their_future_values(tmp_path):
     from seqkit.config import load_config
     from seqkit.run import Run
     from seqkit.tasks import get_task
+    from seqkit.tasks.forecast.calibration import Calibration
     from seqkit.tasks.forecast.evaluation import calibrated
 
     path = recipe(tmp_path, covariates=[], known_covariates=["temp"])
@@ -208,15 +215,21 @@ def test_export_with_known_covariates_takes_their_future_values(tmp_path):
     assets = task.build_assets(train, task.validate_data(task.data_files()))
     keras.utils.set_random_seed(2)
     model = task.build_model(assets)  # untrained: the plumbing, not the quality
-    offsets = np.array([[0.5], [-0.2], [1.0]])
+    # A window-scaled calibration: the graph computes each window's volatility.
+    fitted = Calibration("cqr_window", np.array([[0.5], [-0.2], [1.0]]), floor=np.array([2.0]))
     run = Run(path=None, config=task.config, task=task, model=model,
-              assets=dataclasses.replace(assets, offsets=offsets))
+              assets=dataclasses.replace(assets, calibration=fitted))
     version = runner.export(run, tmp_path / "serving")
 
     rng = np.random.default_rng(4)
     window = rng.normal(15, 5, (4, 14, 2)).astype("float32")
     future = rng.normal(0, 1, (4, 3, 1)).astype("float32")
-    expected = calibrated(model({"window": window, "future": future}), offsets)
+    expected = calibrated(model({"window": window, "future": future}), fitted, window[..., :1])
+    raw = np.asarray(model({"window": window, "future": future}))
+    volatility = np.abs(np.diff(window[..., 0], axis=1)).mean(axis=1)  # [N], above the floor
+    assert np.all(volatility > 2.0)
+    np.testing.assert_allclose(expected[:, 0, 0, 0], raw[:, 0, 0, 0] - 0.5 * volatility,
+                               rtol=1e-5, atol=1e-5)
     np.save(tmp_path / "window.npy", window)
     np.save(tmp_path / "future.npy", future)
     fresh = FRESH_PROCESS.replace(
@@ -242,7 +255,8 @@ def test_export_with_known_covariates_takes_their_future_values(tmp_path):
         "2024-02-07", "2024-02-08", "2024-02-09"]
     table = np.array([[float(v or "nan") for v in r[2:]] for r in rows if r[1] == "a"])
     direct = calibrated(model({"window": table[23:37][None].astype("float32"),
-                               "future": table[37:40, 1:][None].astype("float32")}), offsets)
+                               "future": table[37:40, 1:][None].astype("float32")}), fitted,
+                        table[23:37, :1][None])
     assert float(written[1]["sales"]) == pytest.approx(float(direct[0, 1, 0, 1]), abs=1e-4)
     assert float(written[2]["sales_q90"]) == pytest.approx(float(direct[0, 2, 0, 2]), abs=1e-4)
     runner.forecast(version, history, tmp_path / "forecast.csv")

@@ -1,0 +1,239 @@
+"""Interval calibration methods compared on real series, the choice made on validation only.
+
+Two steps, so that one training per model and seed serves every method:
+
+    # 1. train (raw intervals, model.calibration=none) and save each model's quantile
+    #    forecasts on the validation and test windows, with the windows themselves
+    python3 bench/forecast_calibration.py train --data-dir /work/shared/data/timeseries \
+        --recipes pm25 --seeds 42,1,2 --out /tmp/calib
+    # 2. the coverage of each method: fitted on the first half of the validation windows,
+    #    measured on the second half (the selection), then with --test fitted on all the
+    #    validation windows and measured on the test windows (the report)
+    python3 bench/forecast_calibration.py compare /tmp/calib
+    python3 bench/forecast_calibration.py compare /tmp/calib --test
+
+The selection step never reads the test arrays: `compare` without `--test` loads only
+the validation ones. The validation halves are split in time (the first windows, then the
+later ones), so a method must carry over to a later stretch it has not seen, which is what
+the test part asks of it. Configurations: each of `seqkit.tasks.forecast.calibration.METHODS`
+fitted on the most recent 100%, 75%, 50% and 25% of the calibration windows
+(`model.calibration_recent`), and, for comparison only (not in seqkit), two-sided CQR and
+Mondrian CQR (an offset per bin of the window's volatility or level).
+"""
+
+import argparse
+import json
+import pathlib
+import sys
+
+import numpy as np
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+for path in (ROOT, ROOT / "bench"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+from forecast_quality import DATA_DIR  # noqa: E402
+from forecast_quality import RECIPES  # noqa: E402
+from forecast_quality import training_clock  # noqa: E402
+
+QUANTILE_KINDS = ("dlinear", "lstm", "gru", "seq2seq", "transformer")
+
+
+def train(args):
+    from seqkit import config as config_lib
+    from seqkit import runner
+    from seqkit.tasks.forecast import data as data_lib
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name in args.recipes.split(","):
+        recipe, filename = RECIPES[name]
+        for seed in [int(s) for s in args.seeds.split(",")]:
+            for kind in args.kinds.split(","):
+                target = args.out / f"{name}_{kind}_{seed}.npz"
+                if target.exists():
+                    continue
+                config = config_lib.load_config(
+                    [ROOT / recipe],
+                    overrides=[f"model.kind={kind}", f"train.seed={seed}",
+                               "model.calibration=none", "data.baselines=[last_value]",
+                               *args.overrides],
+                    data_overrides={"train": str(args.data_dir / filename)})
+                clock = training_clock()
+                result = runner.fit(config, run_dir=args.out / "runs" / f"{name}_{kind}",
+                                    overwrite=True, verbose=0, callbacks=[clock])
+                task, model = result.run.task, result.run.model
+                table = task.table(config.data.train)
+                saved = {}
+                targets = len(config.data.target_columns)
+                for part in ("validation", "test"):
+                    arrays = data_lib.windows(config.data, table, part)
+                    saved[f"{part}_outputs"] = model.predict(
+                        data_lib.model_inputs(config.data, arrays), batch_size=512, verbose=0)
+                    saved[f"{part}_actual"] = arrays["target"]
+                    saved[f"{part}_history"] = arrays["window"][..., :targets]
+                    saved[f"{part}_series"] = arrays["series"]
+                np.savez_compressed(target, **saved)
+                meta = {"recipe": name, "kind": kind, "seed": seed,
+                        "quantiles": list(config.model.quantiles),
+                        "seconds": clock.seconds, "epochs": result.epochs,
+                        "test_mase": result.metrics["test"]["model"]["mase"],
+                        "validation_mase": result.metrics["validation"]["model"]["mase"]}
+                target.with_suffix(".json").write_text(json.dumps(meta))
+                print(f"{name} {kind} seed {seed}: {clock.seconds:.0f} s, test MASE "
+                      f"{meta['test_mase']:.3f}", flush=True)
+    return 0
+
+
+RECENT = (1.0, 0.75, 0.5, 0.25)
+# Comparison only (not in seqkit): two-sided CQR with a separate offset per side, and
+# Mondrian (group-conditional) CQR with one offset per step and bin of a window
+# feature (bins: quantiles of the feature over the calibration windows).
+EXTRA = ("cqr_two_sided", "mondrian_volatility_2", "mondrian_volatility_3", "mondrian_level_3")
+
+
+def _configurations():
+    from seqkit.tasks.forecast import calibration
+
+    return ([("none", 1.0)] + [(m, r) for m in calibration.METHODS for r in RECENT]
+            + [(m, 1.0) for m in EXTRA])
+
+
+def _feature(name, history):
+    if name == "volatility":
+        return np.abs(np.diff(history, axis=1)).mean(axis=1)[:, 0]
+    return history[:, -24:, 0].mean(axis=1)  # level: the mean of the last 24 steps
+
+
+class _Extra:
+    """A comparison-only method fitted on calibration windows, `apply`d like a Calibration."""
+
+    def __init__(self, method, windows, quantiles):
+        from seqkit.tasks.forecast.calibration import conformal_quantile
+
+        nominal = quantiles[-1] - quantiles[0]
+        outputs, actual = windows["outputs"], windows["actual"]
+        self.method = method
+        if method == "cqr_two_sided":
+            side = 1 - (1 - nominal) / 2
+            self.low = conformal_quantile(outputs[..., 0] - actual, side)
+            self.high = conformal_quantile(actual - outputs[..., -1], side)
+            return
+        _, self.feature, bins = method.split("_")
+        values = _feature(self.feature, windows["history"])
+        self.edges = np.quantile(values, np.arange(1, int(bins)) / int(bins))
+        groups = np.digitize(values, self.edges)
+        scores = np.maximum(outputs[..., 0] - actual, actual - outputs[..., -1])
+        self.offsets = np.stack([conformal_quantile(scores[groups == g], nominal)
+                                 for g in range(int(bins))])
+
+    def apply(self, outputs, history):
+        from seqkit.tasks.forecast.calibration import place_outer
+
+        if self.method == "cqr_two_sided":
+            low, high = self.low, self.high
+        else:
+            low = high = self.offsets[np.digitize(_feature(self.feature, history), self.edges)]
+        return place_outer(outputs, outputs[..., 0] - low, outputs[..., -1] + high)
+
+
+def _fit(method, recent, windows, quantiles):
+    from seqkit.tasks.forecast import calibration
+
+    if method == "none":
+        return None
+    count = len(windows["actual"])
+    rows = calibration.recent_rows(np.zeros(count), np.arange(count), recent)  # one series
+    windows = {k: v[rows] for k, v in windows.items()}
+    if method in EXTRA:
+        return _Extra(method, windows, quantiles)
+    return calibration.fit_calibration(method, windows["actual"], windows["outputs"],
+                                       windows["history"], quantiles)
+
+
+def _score(fitted, part):
+    outputs = part["outputs"].astype(np.float32)
+    fixed = outputs if fitted is None else np.asarray(
+        fitted.apply(outputs, part["history"].astype(np.float32)))
+    actual = part["actual"]
+    inside = (actual >= fixed[..., 0]) & (actual <= fixed[..., -1])
+    width = fixed[..., -1] - fixed[..., 0]
+    return float(inside.mean()), float(width.mean())
+
+
+def compare(args):
+    configurations = _configurations()
+    rows = []
+    for meta_path in sorted(args.runs.glob("*.json")):
+        meta = json.loads(meta_path.read_text())
+        with np.load(meta_path.with_suffix(".npz")) as arrays:
+            parts = ("validation", "test") if args.test else ("validation",)
+            data = {p: {k: arrays[f"{p}_{k}"] for k in ("outputs", "actual", "history")}
+                    for p in parts}
+        quantiles = meta["quantiles"]
+        validation = data["validation"]
+        half = len(validation["actual"]) // 2
+        first = {k: v[:half] for k, v in validation.items()}
+        second = {k: v[half:] for k, v in validation.items()}
+        for method, recent in configurations:
+            name = method if recent == 1.0 else f"{method} recent {recent}"
+            cells = {"recipe": meta["recipe"], "kind": meta["kind"], "seed": meta["seed"],
+                     "method": name, "test_mase": meta["test_mase"]}
+            cells["val2"], cells["val2_width"] = _score(_fit(method, recent, first, quantiles),
+                                                        second)
+            if args.test:
+                cells["test"], cells["test_width"] = _score(
+                    _fit(method, recent, validation, quantiles), data["test"])
+            rows.append(cells)
+    _print(rows, args.test)
+    return 0
+
+
+def _print(rows, test):
+    """Per data set and method: per model (mean over seeds) and the gaps to nominal."""
+    parts = ("val2",) + (("test",) if test else ())
+    kinds = list(dict.fromkeys(r["kind"] for r in rows))
+    seeds = sorted({r["seed"] for r in rows})
+    print(f"coverage of the 10-90% interval (nominal 0.80), mean over seeds {seeds}; "
+          "val2: fitted on the first half of validation, measured on the second; "
+          "test: fitted on all of validation, measured on test; gap: |coverage - 0.80| "
+          "over models and seeds; width: mean interval width")
+    for part in parts:
+        print(f"\n| data | method | {' | '.join(kinds)} | mean gap | max gap | width |")
+        print("|---" * (len(kinds) + 5) + "|")
+        for recipe in dict.fromkeys(r["recipe"] for r in rows):
+            for method in dict.fromkeys(r["method"] for r in rows):
+                mine = [r for r in rows if r["recipe"] == recipe and r["method"] == method]
+                cells = [f"{np.mean([r[part] for r in mine if r['kind'] == k]):.3f}"
+                         for k in kinds]
+                gaps = [abs(r[part] - 0.8) for r in mine]
+                print(f"| {recipe} ({part}) | {method} | {' | '.join(cells)} | "
+                      f"{np.mean(gaps):.3f} | {np.max(gaps):.3f} | "
+                      f"{np.mean([r[part + '_width'] for r in mine]):.2f} |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    one = commands.add_parser("train")
+    one.add_argument("--recipes", default="pm25,temperatures")
+    one.add_argument("--kinds", default=",".join(QUANTILE_KINDS))
+    one.add_argument("--seeds", default="42")
+    one.add_argument("--data-dir", type=pathlib.Path, default=DATA_DIR)
+    one.add_argument("--set", dest="overrides", action="append", default=[])
+    one.add_argument("--out", type=pathlib.Path, required=True)
+    two = commands.add_parser("compare")
+    two.add_argument("runs", type=pathlib.Path)
+    two.add_argument("--test", action="store_true",
+                     help="also fit on all validation windows and measure on test")
+    args = parser.parse_args()
+    if args.command == "train":
+        if not args.data_dir.is_dir():
+            print(f"no data: {args.data_dir} is absent (pass --data-dir)")
+            return 0
+        return train(args)
+    return compare(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
