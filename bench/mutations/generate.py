@@ -106,10 +106,18 @@ MUTATIONS += [
     Mutation(
         "validity-ending-not-a-boundary",
         "seqkit/tasks/generate/music.py",
-        "or id(measures[i]) in opens_ending",
+        "or split_at_ending",
         "or False",
         TASK[1:],
         "a bar split around the start of an ending ([1, [2) fails, as a pickup there is not seen",
+    ),
+    Mutation(
+        "validity-ending-halves-unchecked",
+        "seqkit/tasks/generate/music.py",
+        "id(measures[i]) in opens_ending and lengths[i - 1] + lengths[i] == meters[i]",
+        "id(measures[i]) in opens_ending",
+        TASK[1:],
+        "any short bar next to the start of an ending passes, though the two halves do not make a bar",
     ),
     Mutation(
         "validity-start-repeat-not-a-boundary",

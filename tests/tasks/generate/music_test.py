@@ -146,6 +146,10 @@ def test_a_bar_split_around_an_ending_is_allowed():
     assert check_tune(SPLIT_AT_ENDING).valid
     # The same two short bars with no ending between them fail.
     assert not check_tune(SPLIT_AT_ENDING.replace("A2|\n[1 fg|", "A2|\nfg|")).full_bars
+    # Halves that do not add up to a bar fail at an ending too: 3 + 1.5 quarters.
+    assert not check_tune(SPLIT_AT_ENDING.replace("A2|\n[1 fg|", "A2|\n[1 fga|")).full_bars
+    # So does a short bar opening an ending after a full bar (4 + 3).
+    assert not check_tune(SPLIT_AT_ENDING.replace("c2A2 A2|\n[1 fg|afdg faa2|", "c2A2 A2B2|\n[1 afdg fa|")).full_bars
 
 
 def test_a_short_bar_before_a_start_repeat_is_at_a_boundary():
