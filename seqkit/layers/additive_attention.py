@@ -114,8 +114,12 @@ class AdditiveAttention(keras.layers.Layer):
         single_query = len(query.shape) == 2
         if single_query:
             query = ops.expand_dims(query, 1)
-        q = ops.matmul(query, self.query_kernel)  # (B, T, units)
-        k = ops.matmul(key, self.key_kernel)  # (B, S, units)
+        # Projections as einsums: on TensorFlow Keras runs these as one batched
+        # matmul, where `ops.matmul` of a 3-D by a 2-D tensor is a
+        # `tf.tensordot`, whose transpose takes a computed permutation that XLA
+        # cannot compile in the gradient of a loop over time (a decoder step).
+        q = ops.einsum("btd,du->btu", query, self.query_kernel)  # (B, T, units)
+        k = ops.einsum("bsd,du->bsu", key, self.key_kernel)  # (B, S, units)
         if self.bias is not None:
             k = ops.add(k, self.bias)
         hidden = ops.tanh(ops.expand_dims(q, 2) + ops.expand_dims(k, 1))  # (B, T, S, units)
