@@ -22,6 +22,16 @@ MUTATIONS = [
         description="the TensorFlow scan stacks the last carry entries instead of the leading ones",
     ),
     Mutation(
+        name="attention-projections-by-tensordot",
+        path="seqkit/layers/additive_attention.py",
+        old='        q = ops.einsum("btd,du->btu", query, self.query_kernel)  # (B, T, units)\n'
+            '        k = ops.einsum("bsd,du->bsu", key, self.key_kernel)  # (B, S, units)\n',
+        new="        q = ops.matmul(query, self.query_kernel)\n        k = ops.matmul(key, self.key_kernel)\n",
+        tests=("tests/training/jit_compile_test.py::test_a_recurrent_task_model_trains_under_jit_compile_like_without",),
+        description="additive attention projects query and keys with 3-D ops.matmuls (tf.tensordot on TF, the "
+                    "old code), whose transposes XLA cannot compile in the decoder loop's gradient",
+    ),
+    Mutation(
         name="replica-slices-of-a-fixed-size",
         path="seqkit/training/trainer.py",
         old="    start = replica * rows // replicas\n    end = (replica + 1) * rows // replicas\n",
