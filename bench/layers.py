@@ -13,6 +13,7 @@ the target) and `%peak` is the share of the ~480 GFLOP/s float32 matmul peak
     python bench/layers.py            # full run (a few minutes)
     python bench/layers.py --quick    # fewer repeats, fewer variants
     python bench/layers.py --kinds lstm --hoist   # the hoisting measurement
+    python bench/layers.py --kinds lstm --sequences --no-mha   # seqkit's scan vs Keras' ops.scan
 
 Runs under any Keras backend (`KERAS_BACKEND=jax|torch python bench/layers.py`);
 the ratios are always against Keras' layers on the same backend. On torch,
@@ -67,6 +68,7 @@ def make_model(kind, impl, jit_compile, options):
     cls = keras_classes[kind] if impl == "keras" else seqkit_classes[kind]
     options = dict(options)
     loop = options.pop("_loop", None)
+    options.pop("_keras_scan", None)
     layer = cls(UNITS, **options)
     if loop is not None:
         layer._loop = loop
@@ -83,17 +85,41 @@ def timed(fn):
     return (time.perf_counter() - start) * 1e3
 
 
-def bench_kind(kind, variants, repeats):
+def keras_scan(step, init, xs, stack):
+    """seqkit's scan as it was before `seqkit.layers._scan`: Keras' `ops.scan`
+    keeping the whole carry at every step (on TensorFlow an unbounded
+    `tf.while_loop`, which XLA cannot differentiate)."""
+    from keras import ops
+
+    def body(carry, x):
+        carry = tuple(step(carry, x))
+        return carry, (carry if stack else None)
+
+    final, kept = ops.scan(body, tuple(init), xs)
+    return tuple(final), (tuple(kept)[:stack] if stack else ())
+
+
+def bench_kind(kind, variants, repeats, sequences=False):
     """Returns {label: (train_ms, infer_ms)} measured interleaved."""
+    from seqkit.layers import _recurrent_utils
+
     rng = np.random.default_rng(0)
     x = rng.standard_normal((BATCH, STEPS, INPUTS)).astype("float32")
-    y = rng.standard_normal((BATCH, UNITS)).astype("float32")
+    y = rng.standard_normal((BATCH, STEPS, UNITS) if sequences else (BATCH, UNITS)).astype("float32")
     models = {}
     for label, impl, jit, options in variants:
+        if sequences:
+            options = dict(options, return_sequences=True)
         model = make_model(kind, impl, jit, options)
-        for _ in range(2):  # compile + warm up
-            model.train_on_batch(x, y)
-            model.predict_on_batch(x)
+        seqkit_scan = _recurrent_utils.scan
+        if options.get("_keras_scan"):  # traced (in the warm-up) with the old loop
+            _recurrent_utils.scan = keras_scan
+        try:
+            for _ in range(2):  # compile + warm up
+                model.train_on_batch(x, y)
+                model.predict_on_batch(x)
+        finally:
+            _recurrent_utils.scan = seqkit_scan
         models[label] = model
     train = {label: [] for label in models}
     infer = {label: [] for label in models}
@@ -107,8 +133,8 @@ def bench_kind(kind, variants, repeats):
     }
 
 
-def variants_for(quick, hoist, loops=False, jit_settings=(False, True)):
-    variants = _all_variants(quick, hoist, loops)
+def variants_for(quick, hoist, loops=False, jit_settings=(False, True), sequences=False):
+    variants = _all_variants(quick, hoist, loops, sequences)
     return [v for v in variants if v[2] in jit_settings]
 
 
@@ -120,21 +146,28 @@ def jit_settings(torch_compile):
     return (False, True)
 
 
-def _all_variants(quick, hoist, loops):
+def _all_variants(quick, hoist, loops, sequences=False):
     keras_variants = [
         ("keras", "keras", False, {}),
         ("keras jit", "keras", True, {}),
     ]
-    if loops:
+    if sequences:
+        # Returning sequences runs seqkit's scan; the old loop (Keras' ops.scan)
+        # beside it, without XLA, which cannot train it on TensorFlow.
+        seqkit_variants = [
+            ("seqkit scan", "seqkit", False, {}),
+            ("seqkit keras-ops-scan", "seqkit", False, {"_keras_scan": True}),
+            ("seqkit scan jit", "seqkit", True, {}),
+        ]
+    elif loops:
         seqkit_variants = [
             (f"seqkit {loop}{' jit' if jit else ''}", "seqkit", jit, opts)
             for jit in (False, True)
             for loop, opts in (("scan", {"_loop": "scan"}), ("while", {"_loop": "while"}),
                                ("unroll", {"unroll": True}))
-            # TF cannot XLA-compile the gradient of keras.ops.scan (no
-            # maximum_iterations); an unrolled XLA training step compiles
-            # for minutes (measured: 25 s per step afterwards).
-            if not (jit and loop in ("scan", "unroll"))
+            # An unrolled XLA training step compiles for minutes (measured:
+            # 25 s per step afterwards).
+            if not (jit and loop == "unroll")
         ]
     elif hoist:
         seqkit_variants = [
@@ -201,6 +234,8 @@ def main(argv=None):
                         help="compare input_projection per_step vs hoisted")
     parser.add_argument("--loops", action="store_true",
                         help="compare loop primitives (scan, while, unroll)")
+    parser.add_argument("--sequences", action="store_true",
+                        help="layers return sequences (seqkit's scan, and the old Keras ops.scan loop)")
     parser.add_argument("--repeats", type=int, default=None)
     parser.add_argument("--no-mha", action="store_true")
     parser.add_argument("--torch-compile", action="store_true",
@@ -219,8 +254,8 @@ def main(argv=None):
     if jits == (False,):
         print("(torch: jit_compile=True rows left out; --torch-compile adds them)")
     for kind in args.kinds.split(","):
-        variants = variants_for(args.quick, args.hoist, args.loops, jits)
-        results = bench_kind(kind, variants, repeats)
+        variants = variants_for(args.quick, args.hoist, args.loops, jits, args.sequences)
+        results = bench_kind(kind, variants, repeats, args.sequences)
         print_rows(kind, results, forward_flops(kind))
         sys.stdout.flush()
     if not args.no_mha:

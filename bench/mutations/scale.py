@@ -4,12 +4,42 @@ from mutate import Mutation
 
 MUTATIONS = [
     Mutation(
-        name="jit-compile-sequence-loop-accepted",
-        path="seqkit/layers/recurrent.py",
-        old='or self.unroll or self._resolve_loop() == "while"',
-        new='or self.unroll or self._resolve_loop() in ("while", "scan")',
-        tests=("tests/training/jit_compile_test.py",),
-        description="--jit-compile lets a sequence-returning loop through, to fail deep in XLA at the first step",
+        name="scan-loop-unbounded",
+        path="seqkit/layers/_scan.py",
+        old="        maximum_iterations=steps,\n",
+        new="",
+        tests=("tests/layers/scan_test.py::test_gradients_equal_keras_scan_and_compile_under_xla_for_any_length",
+               "tests/training/jit_compile_test.py::test_the_cli_trains_a_recurrent_language_model_with_jit_compile"),
+        description="seqkit's scan on TensorFlow loses its iteration bound (Keras' ops.scan), so XLA cannot "
+                    "compile the gradient of a model looping over time and --jit-compile fails at the first step",
+    ),
+    Mutation(
+        name="scan-keeps-the-wrong-carry",
+        path="seqkit/layers/_scan.py",
+        old="tf.TensorArray(c.dtype, size=steps, element_shape=c.shape) for c in init[:stack]",
+        new="tf.TensorArray(c.dtype, size=steps, element_shape=c.shape) for c in init[-stack:]",
+        tests=("tests/layers/scan_test.py::test_values_equal_keras_scan",),
+        description="the TensorFlow scan stacks the last carry entries instead of the leading ones",
+    ),
+    Mutation(
+        name="attention-projections-by-tensordot",
+        path="seqkit/layers/additive_attention.py",
+        old='        q = ops.einsum("btd,du->btu", query, self.query_kernel)  # (B, T, units)\n'
+            '        k = ops.einsum("bsd,du->bsu", key, self.key_kernel)  # (B, S, units)\n',
+        new="        q = ops.matmul(query, self.query_kernel)\n        k = ops.matmul(key, self.key_kernel)\n",
+        tests=("tests/training/jit_compile_test.py::test_a_recurrent_task_model_trains_under_jit_compile_like_without",),
+        description="additive attention projects query and keys with 3-D ops.matmuls (tf.tensordot on TF, the "
+                    "old code), whose transposes XLA cannot compile in the decoder loop's gradient",
+    ),
+    Mutation(
+        name="replica-slices-of-a-fixed-size",
+        path="seqkit/training/trainer.py",
+        old="    start = replica * rows // replicas\n    end = (replica + 1) * rows // replicas\n",
+        new="    per = rows // replicas + 1\n    start = tf.minimum(replica * per, rows)\n"
+            "    end = tf.minimum(start + per, rows)\n",
+        tests=("tests/scale/strategy_test.py::test_a_short_last_batch_leaves_no_replica_empty",),
+        description="a global batch is cut into fixed-size slices, so a short last batch leaves a replica "
+                    "empty (caption's oneDNN convolutions then fail on replica 1)",
     ),
     Mutation(
         name="tf-config-duplicate-address-accepted",

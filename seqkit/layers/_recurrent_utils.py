@@ -6,8 +6,9 @@ the measurements that chose the default):
 
 - `"while"` (default): `keras.ops.while_loop` bounded by
   `maximum_iterations`, which TensorFlow needs to XLA-compile the gradient,
-- `"scan"`: `keras.ops.scan` over time-major inputs (a `tf.while_loop` over
-  TensorArrays on TensorFlow, `lax.scan` on JAX),
+- `"scan"`: `seqkit.layers._scan.scan` over time-major inputs (a bounded
+  `tf.while_loop` over TensorArrays on TensorFlow, whose gradient XLA
+  compiles; `keras.ops.scan`, i.e. `lax.scan`, on JAX),
 - `"unroll"`: a Python loop over the static time steps (a straight-line
   graph; needs a known sequence length),
 and the choice of what each step receives (x_t or the hoisted x_t W),
@@ -15,6 +16,8 @@ decided by the caller.
 """
 
 from keras import ops
+
+from seqkit.layers._scan import scan
 
 
 def run_over_time(
@@ -42,7 +45,7 @@ def run_over_time(
             `zero_output_for_mask` -- Keras' `backend.rnn` semantics.
         go_backwards: process time in reverse; outputs come back in
             processing order (as Keras does).
-        unroll: Python loop instead of `ops.scan`.
+        unroll: Python loop instead of the scan or while loop.
         return_sequences: also return every step's output.
         zero_output_for_mask: see `mask`.
         loop: `"scan"` or `"while"` when not unrolled.
@@ -126,26 +129,15 @@ def run_over_time(
         outputs = ops.transpose(buffer, (1, 0, 2)) if return_sequences else None
         return last_output, outputs, final_states
 
-    # The mask travels as one extra channel of the inputs, so the scan runs
-    # over a single tensor: on TensorFlow, keras' `ops.scan` over several
-    # tensors fails when the time axis has no static size
-    # (`assert_is_compatible_with` on a None dimension), which is the normal
-    # case for batches padded to their longest row.
-    if ms is not None:
-        xs = ops.concatenate([xs, ops.cast(ms, xs.dtype)], axis=-1)
+    def scan_step(carry, x):
+        x_t, m_t = x if ms is not None else (x, None)
+        output, states = masked_step(x_t, m_t, carry[0], list(carry[1:]))
+        return (output, *states)
 
-    def scan_fn(carry, x):
-        prev_output, states = carry[0], list(carry[1:])
-        if ms is not None:
-            x_t, m_t = x[..., :-1], x[..., -1:] > 0.5
-        else:
-            x_t, m_t = x, None
-        output, states = masked_step(x_t, m_t, prev_output, states)
-        new_carry = (output, *states)
-        # On TensorFlow, keras' scan expects `ys` shaped like the carry.
-        return new_carry, (new_carry if return_sequences else None)
-
-    carry, ys = ops.scan(scan_fn, (zeros, *initial_states), xs)
+    carry, ys = scan(
+        scan_step, (zeros, *initial_states), (xs, ms) if ms is not None else xs,
+        stack=1 if return_sequences else 0,
+    )
     last_output, final_states = carry[0], list(carry[1 : 1 + n_states])
     outputs = ops.transpose(ys[0], (1, 0, 2)) if return_sequences else None
     return last_output, outputs, final_states

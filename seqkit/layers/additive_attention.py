@@ -114,8 +114,14 @@ class AdditiveAttention(keras.layers.Layer):
         single_query = len(query.shape) == 2
         if single_query:
             query = ops.expand_dims(query, 1)
-        q = ops.matmul(query, self.query_kernel)  # (B, T, units)
-        k = ops.matmul(key, self.key_kernel)  # (B, S, units)
+        # The projections are einsums, which Keras runs on TensorFlow as one
+        # batched matmul each. As `ops.matmul` of a 3-D by a 2-D tensor they
+        # were `tf.tensordot`s, and XLA could not compile the gradient of a
+        # decoder's loop over time through them ("Input 1 to node
+        # .../Tensordot/transpose_grad/transpose must be a compile-time
+        # constant").
+        q = ops.einsum("btd,du->btu", query, self.query_kernel)  # (B, T, units)
+        k = ops.einsum("bsd,du->bsu", key, self.key_kernel)  # (B, S, units)
         if self.bias is not None:
             k = ops.add(k, self.bias)
         hidden = ops.tanh(ops.expand_dims(q, 2) + ops.expand_dims(k, 1))  # (B, T, S, units)

@@ -99,7 +99,9 @@ class DotAttention(keras.layers.Layer):
         if single_query:
             query = ops.expand_dims(query, 1)
         if self.kernel is not None:
-            query = ops.matmul(query, self.kernel)  # qᵀW·k = (Wᵀq)ᵀk
+            # qᵀW·k = (Wᵀq)ᵀk; an einsum, not a 3-D `ops.matmul` (see
+            # `AdditiveAttention.call`: XLA in the gradient of a loop over time).
+            query = ops.einsum("btd,du->btu", query, self.kernel)
         depth = self.kernel.shape[0] if self.kernel is not None else query.shape[-1]
         scale = 1.0 / float(depth) ** 0.5 if self.use_scale else 1.0
         mask = merge_masks(key_padding_mask(value_mask, key_mask), attention_mask)

@@ -42,20 +42,29 @@ class Recurrent(keras.layers.Layer):
     Loop. `unroll=False` (default) runs `keras.ops.while_loop` with
     `maximum_iterations` set to the sequence length, reading x_t by index and
     carrying the states, on TensorFlow; when returning sequences, and on
-    JAX / torch, it runs `keras.ops.scan` (the while loop's buffer update
-    has no gradient on TensorFlow; `lax.while_loop` has no reverse-mode
-    gradient on JAX).
+    JAX / torch, it runs seqkit's scan (`_scan.scan`: on TensorFlow a
+    `tf.while_loop` bounded by the sequence length over TensorArrays,
+    elsewhere `keras.ops.scan`; the while loop's buffer update has no
+    gradient on TensorFlow, and `lax.while_loop` has no reverse-mode
+    gradient on JAX). Both loops' gradients compile under XLA
+    (`jit_compile=True`), for any sequence length; Keras' own `ops.scan`
+    on TensorFlow, an unbounded `tf.while_loop`, does not. Returning
+    sequences, seqkit's scan against the `ops.scan` loop it replaced (same
+    shape, interleaved in one run, median of 25, TensorFlow without XLA,
+    the machine at load 9: `python bench/layers.py --kinds lstm,gru
+    --sequences --no-mha` shows both): train step LSTM 630 / 642 ms
+    (0.98x), GRU 413 / 448 (0.92x); inference LSTM 120 / 166 (0.72x), GRU
+    113 / 109 (1.03x). In four such runs (three for LSTM) the train-step
+    ratio was 0.77-1.04, but for GRU 1.28 in the one run of only 7
+    repeats, and inference 0.48-1.10: within the noise of the shared
+    machine, not slower.
     Measured against the alternatives (LSTM, same
     shape and machine, `python bench/layers.py --kinds lstm --loops`,
     median ms, train / infer, the machine heavily shared so only the ratios
     within a run mean anything): keras.layers.LSTM 629 / 93, with jit 615 /
     74; seqkit while 269 / 77, `keras.ops.scan` 318 / 76, Python unroll
     405 / 128, while + jit 1052 / 237, unroll + jit 25159 / 295. The while
-    loop is the fastest, and unlike `keras.ops.scan` (a `tf.while_loop`
-    without an iteration bound on TensorFlow) its gradient also compiles
-    under XLA (`jit_compile=True`) -- on TensorFlow, a layer with
-    `return_sequences=True` cannot yet be trained under XLA (use
-    `unroll=True` there). `unroll=True` writes the steps out as a
+    loop is the fastest. `unroll=True` writes the steps out as a
     straight-line graph instead (needs a static length; slower here and very
     slow to compile under XLA, but available for short sequences).
 
@@ -154,24 +163,12 @@ class Recurrent(keras.layers.Layer):
         self.supports_masking = True
         self._loop = "auto"  # see "Loop" in the docstring
 
-    @property
-    def compiles_for_training(self):
-        """Whether a training step through this layer compiles under XLA here.
-
-        On TensorFlow, `keras.ops.scan` (the loop that returns sequences) is
-        a `tf.while_loop` with no iteration bound, whose gradient XLA refuses
-        ("requires a fixed tensor list size"); the bounded while loop and
-        `unroll=True` compile.
-        """
-        return keras.backend.backend() != "tensorflow" or self.unroll or self._resolve_loop() == "while"
-
     def _resolve_loop(self):
         # "auto": the while loop, except when returning sequences: its output
         # buffer update (`ops.slice_update`) has no gradient on TensorFlow,
-        # so sequences come from `ops.scan` (differentiable everywhere, but
-        # not XLA-compilable for training on TensorFlow). On JAX and torch
-        # `ops.scan` always: `lax.while_loop` is not reverse-differentiable,
-        # while `lax.scan` is JAX's own loop for this.
+        # so sequences come from the scan. On JAX and torch the scan always:
+        # `lax.while_loop` is not reverse-differentiable, while `lax.scan` is
+        # JAX's own loop for this.
         if self._loop != "auto":
             return self._loop
         if keras.backend.backend() == "tensorflow" and not self.return_sequences:

@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from seqkit.layers._scan import scan
 from seqkit.layers.additive_attention import AdditiveAttention
 from seqkit.layers.lstm_cell import LSTMCell
 
@@ -20,8 +21,9 @@ class AttentionLSTMDecoder(keras.layers.Layer):
         logits_t = W_o tanh(W_d [h_t; z_t; E y_{t-1}])
 
     Training runs the step over the whole (teacher-forced) sequence with
-    `ops.scan`; generation calls the same step once per word (`step`), with the
-    region features carried in the cache.
+    `seqkit.layers._scan.scan` (its gradient compiles under XLA); generation
+    calls the same step once per word (`step`), with the region features
+    carried in the cache.
 
     Args:
         vocabulary_size: int.
@@ -56,11 +58,6 @@ class AttentionLSTMDecoder(keras.layers.Layer):
         Xu et al., 2015, "Show, Attend and Tell: Neural Image Caption Generation
         with Visual Attention", https://arxiv.org/abs/1502.03044
     """
-
-    @property
-    def compiles_for_training(self):
-        """False on TensorFlow: its `ops.scan` over time has no XLA-compilable gradient there."""
-        return keras.backend.backend() != "tensorflow"
 
     def __init__(self, vocabulary_size, embedding_dim, units, attention_units=None, dropout=0.0, **kwargs):
         super().__init__(**kwargs)
@@ -138,21 +135,20 @@ class AttentionLSTMDecoder(keras.layers.Layer):
         cache = self.initial_cache(regions)
         embedded = self.embedding(ops.cast(tokens, "int32"))  # (B, T, E)
 
-        # Keras' scan on TensorFlow stacks outputs shaped like the carry, so the
-        # carry holds every per-step output; the output layers then run on all
-        # steps at once.
+        # The carry is (h, context, weights, c): the scan keeps the first three
+        # at every step, and the output layers then run on all steps at once.
         def body(carry, embedded_t):
-            h, c, _, _ = carry
-            new = self._recur(embedded_t, h, c, regions, cache["keys"])
-            return new, new
+            h, _, _, c = carry
+            h, c, context, weights = self._recur(embedded_t, h, c, regions, cache["keys"])
+            return h, context, weights, c
 
         first = (
             cache["h"],
-            cache["c"],
             ops.zeros_like(ops.mean(regions, axis=1)),
             ops.zeros_like(regions[:, :, 0]),
+            cache["c"],
         )
-        _, (h, _, context, weights) = ops.scan(body, first, ops.transpose(embedded, (1, 0, 2)))
+        _, (h, context, weights) = scan(body, first, ops.transpose(embedded, (1, 0, 2)), stack=3)
         h, context, weights = (ops.transpose(t, (1, 0, 2)) for t in (h, context, weights))
         logits = self._logits(h, context, embedded, training)
         if return_attention_scores:

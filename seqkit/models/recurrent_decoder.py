@@ -5,6 +5,7 @@ from keras import ops
 from keras import tree
 
 from seqkit import layers
+from seqkit.layers._scan import scan
 
 CELLS = {"rnn": layers.SimpleRNNCell, "gru": layers.GRUCell, "lstm": layers.LSTMCell}
 ATTENTION_KINDS = ("none", "additive", "dot", "general")
@@ -39,7 +40,8 @@ class RecurrentDecoder(keras.layers.Layer):
     propagation), so the incremental `step` masks exactly as the full pass.
 
     The full teacher-forced pass (`call`) and the incremental `step` run the
-    same `_step` function; `call` scans it over time with `keras.ops.scan`.
+    same `_step` function; `call` scans it over time (`seqkit.layers._scan.scan`,
+    a loop whose gradient XLA compiles on every backend).
 
     Args:
         vocabulary_size: int, size of the target vocabulary.
@@ -73,11 +75,6 @@ class RecurrentDecoder(keras.layers.Layer):
         Bahdanau, Cho, Bengio, 2015, https://arxiv.org/abs/1409.0473;
         Luong, Pham, Manning, 2015, https://arxiv.org/abs/1508.04025
     """
-
-    @property
-    def compiles_for_training(self):
-        """False on TensorFlow: its `ops.scan` over time has no XLA-compilable gradient there."""
-        return keras.backend.backend() != "tensorflow"
 
     def __init__(
         self,
@@ -202,9 +199,8 @@ class RecurrentDecoder(keras.layers.Layer):
         embedded = self.dropout_layer(self.embedding(target_ids), training=training)
         time_major = ops.transpose(embedded, (1, 0, 2))
         batch = ops.shape(target_ids)[0]
-        # On TensorFlow, keras' `ops.scan` packs `ys` in the structure of the
-        # carry, so the step's output and weights ride in the carry (as in
-        # `seqkit.layers._recurrent_utils`) and the carry is a flat tuple.
+        # The step's output and attention weights ride first in the flat carry,
+        # so the scan keeps those (the output alone without attention) at every step.
         first = (
             ops.zeros((batch, self.units), self.compute_dtype),
             ops.zeros((batch, ops.shape(memory)[1]), self.compute_dtype),
@@ -216,10 +212,11 @@ class RecurrentDecoder(keras.layers.Layer):
             output, new_state, weights = self._step(x, previous, memory, memory_mask, training)
             if weights is None:
                 weights = carry[1]
-            new_carry = (output, weights, *tree.flatten(new_state))
-            return new_carry, new_carry
+            return (output, weights, *tree.flatten(new_state))
 
-        _, ys = ops.scan(scan_step, first + flat_state, time_major)
+        _, ys = scan(
+            scan_step, first + flat_state, time_major, stack=1 if self.attention == "none" else 2
+        )
         outputs = ops.transpose(ys[0], (1, 0, 2))
         weights = ops.transpose(ys[1], (1, 0, 2)) if self.attention != "none" else None
         logits = self.output_projection(self.dropout_layer(outputs, training=training))

@@ -85,8 +85,6 @@ class Trainer:
                 f"model {model.name} computes output(s) {', '.join(low)} in {self.precision}, not float32; "
                 "its head must set dtype='float32' for --precision mixed"
             )
-        if self.jit_compile:
-            _check_compiles_for_training(model)
         return model
 
     def fit(self, model, train_data, validation_data, monitor, mode, resume=False, callbacks=(),
@@ -143,15 +141,15 @@ class Trainer:
 
     def _per_replica(self, dataset):
         """`dataset` split for the strategy's replicas, each global batch of
-        `train.batch_size` rows cut into one slice of `batch_size / replicas`
-        rows per replica (so the global batch stays the recipe's; tf.distribute
-        alone hands each replica a whole batch of a dataset it cannot rebatch).
-        Every worker reads the same seeded stream and keeps its replicas' slices.
-        Returns a `_Stream` (its `from_step` gives the dataset to fit on)."""
+        `train.batch_size` rows cut into one slice per replica
+        (`replica_slice`: `batch_size / replicas` rows each, so the global
+        batch stays the recipe's; tf.distribute alone hands each replica a
+        whole batch of a dataset it cannot rebatch). Every worker reads the
+        same seeded stream and keeps its replicas' slices. Returns a
+        `_Stream` (its `from_step` gives the dataset to fit on)."""
         replicas = self.strategy.num_replicas_in_sync
         if replicas == 1:
             return _Stream(dataset, None)
-        per = self.train.batch_size // replicas
 
         def pieces(context, stream):
             local = context.num_replicas_in_sync // context.num_input_pipelines
@@ -159,13 +157,31 @@ class Trainer:
 
             def cut(*batch):
                 return tf.data.Dataset.range(first, first + local).map(
-                    lambda r: tf.nest.map_structure(lambda t: t[r * per:(r + 1) * per], batch)
+                    lambda r: replica_slice(batch, r, replicas)
                 )
 
             return stream.flat_map(cut)
 
         return _Stream(dataset, lambda stream: self.strategy.distribute_datasets_from_function(
             lambda context: pieces(context, stream)))
+
+
+def replica_slice(batch, replica, replicas):
+    """Replica `replica`'s rows of a global `batch` (a nest, rows on axis 0)
+    of `n` rows: `[replica * n // replicas, (replica + 1) * n // replicas)`.
+
+    The slices differ by at most one row, so a short last batch leaves no
+    replica empty while it has at least `replicas` rows. (Cut into slices of
+    `batch_size / replicas`, a 2-row last batch left replica 1 with 0 rows:
+    its loss then counts as 0 in the replicas' mean, and TensorFlow's oneDNN
+    Conv2D returns a 0-row input with the input's own shape, so the next
+    convolution of the caption encoder failed with "input depth must be
+    evenly divisible by filter depth: 3 vs 4".)
+    """
+    rows = tf.cast(tf.shape(tf.nest.flatten(batch)[0])[0], tf.int64)
+    start = replica * rows // replicas
+    end = (replica + 1) * rows // replicas
+    return tf.nest.map_structure(lambda t: t[start:end], batch)
 
 
 class StopAfterSteps(keras.callbacks.Callback):
@@ -192,23 +208,3 @@ class _Stream:
         data = self.dataset.repeat() if repeat else self.dataset
         data = data.skip(step) if step else data
         return data if self.distribute is None else self.distribute(data)
-
-
-def _check_compiles_for_training(model):
-    """Refuses `--jit-compile` for a model with a loop over time XLA cannot train.
-
-    Layers say so through `compiles_for_training` (seqkit's `Recurrent` when
-    it returns sequences, the scanning decoders), on TensorFlow; without this
-    check the first step fails deep in XLA with "requires a fixed tensor list size".
-    """
-    # `_flatten_layers` walks nested layers and sub-models (Keras has no public walk).
-    blockers = [
-        layer.name for layer in model._flatten_layers(include_self=False)
-        if getattr(layer, "compiles_for_training", True) is False
-    ]
-    if blockers:
-        raise ConfigError(
-            f"--jit-compile: model {model.name} loops over time in {', '.join(sorted(set(blockers)))}, "
-            f"whose training step XLA cannot compile on the {keras.backend.backend()} backend "
-            "(an unbounded loop); train without --jit-compile"
-        )

@@ -21,10 +21,11 @@ THIS = "tests/layers/backends_test.py"
 BACKENDS = {
     "jax": ({"JAX_PLATFORMS": "cpu"}, ()),
     # torch.compile (Keras' jit_compile=True on torch) spends ~20 s of CPU
-    # starting Inductor for this one test; the pass keeps every other test.
+    # starting Inductor for each of these tests; the pass keeps every other test.
     "torch": (
         {"CUDA_VISIBLE_DEVICES": ""},
-        ("tests/layers/recurrent_test.py::test_training_step_compiles_with_jit_and_matches_eager_graph",),
+        ("tests/layers/recurrent_test.py::test_training_step_compiles_with_jit_and_matches_eager_graph",
+         "tests/layers/scan_test.py::test_a_sequence_returning_layer_trains_under_jit_like_without"),
     ),
 }
 

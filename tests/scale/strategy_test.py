@@ -62,6 +62,45 @@ def test_two_mirrored_replicas_train_like_one(tmp_path):
     assert float(rows_one[0]["loss"]) != float(rows_one[1]["loss"])  # it trained
 
 
+def test_a_short_last_batch_leaves_no_replica_empty():
+    # A global batch of n rows is cut into slices differing by at most one row
+    # that cover it once, in order; no slice is empty while n >= replicas.
+    import tensorflow as tf
+
+    from seqkit.training.trainer import replica_slice
+
+    for replicas in (1, 2, 3, 4):
+        for rows in range(10):
+            batch = ({"x": tf.range(rows)}, tf.range(rows) * 10)
+            slices = [replica_slice(batch, r, replicas) for r in range(replicas)]
+            xs = [s[0]["x"].numpy().tolist() for s in slices]
+            assert sum(xs, []) == list(range(rows)), (rows, replicas, xs)
+            assert [(s[1].numpy() // 10).tolist() for s in slices] == xs
+            sizes = [len(x) for x in xs]
+            assert max(sizes) - min(sizes) <= 1, (rows, replicas, sizes)
+    halves = [replica_slice((tf.range(2),), r, 2)[0].numpy().tolist() for r in (0, 1)]
+    assert halves == [[0], [1]]  # the caption recipe's last batch: 2 rows, not 2 + 0
+
+
+@pytest.mark.large
+def test_caption_trains_on_two_mirrored_replicas(tmp_path):
+    # Its contract recipe (6 images, batch 4) ends an epoch on a 2-row batch: cut
+    # into 2 + 0 rows, replica 1's oneDNN convolutions failed on the empty slice.
+    from seqkit.tasks.registry import TASKS
+
+    text, _ = TASKS["caption"].contract_recipe(tmp_path)
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text(text.replace("epochs: 1", "epochs: 2"))
+    output = finish(seqkit("fit", recipe, "--run-dir", tmp_path / "run", "--strategy", "mirrored",
+                           cpu_devices=2))
+    assert "strategy mirrored: 2 replica(s) x 2 examples" in output
+    training = json.loads((tmp_path / "run" / "metrics.json").read_text())["training"]
+    assert (training["strategy"], training["replicas"]) == ("mirrored", 2)
+    losses = [float(row["loss"]) for row in read_history(tmp_path / "run" / "history.csv")]
+    assert len(losses) == 2 and all(0 < loss < 10 for loss in losses), losses
+    assert losses[1] < losses[0], losses  # it trained
+
+
 @pytest.mark.large
 def test_two_workers_on_loopback_only_the_chief_writes(tmp_path):
     # Each worker runs in a directory of its own with the same relative
