@@ -129,8 +129,8 @@ class CaptionGenerator:
     def next(self, prompt, cache, index):
         token = ops.take(prompt, index - 1, axis=1)
         if self.is_transformer:
-            logits, attention = self.decoder.step(token, cache["self_attention"], index - 1, cache["regions"])
-            cache = dict(cache, self_attention=attention)
+            logits, keys_values = self.decoder.step(token, cache["self_attention"], index - 1, cache["regions"])
+            cache = dict(cache, self_attention=keys_values)
         else:
             logits, cache, _ = self.decoder.step(token, cache)
         return logits, None, cache
