@@ -74,4 +74,58 @@ MUTATIONS = [
         tests=("tests/data/images_test.py::test_bad_rows_are_named",),
         description="a row with an empty caption trains on [START] [END]",
     ),
+    Mutation(
+        name="validation-heldout-scenes-in-training",
+        path="data/captions/generate.py",
+        old="        elif is_validation_heldout(scene):",
+        new="        elif is_validation_heldout(scene) and rng.random() < 0.7:",
+        tests=(
+            "tests/data/caption_scenes_test.py::test_validation_compositions_are_held_out_and_disjoint_from_the_tests",
+        ),
+        description="some scenes with the validation's held-out compositions go to training instead",
+    ),
+    Mutation(
+        name="validation-heldout-takes-test-compositions",
+        path="data/captions/generate.py",
+        old=(
+            '        if is_heldout(scene):\n            split = "heldout"\n'
+            '        elif is_validation_heldout(scene):\n            split = "heldout_validation"\n'
+        ),
+        new=(
+            '        if is_validation_heldout(scene):\n            split = "heldout_validation"\n'
+            '        elif is_heldout(scene):\n            split = "heldout"\n'
+        ),
+        tests=(
+            "tests/data/caption_scenes_test.py::test_validation_compositions_are_held_out_and_disjoint_from_the_tests",
+        ),
+        description="a scene with both kinds of held-out composition goes to the validation split, "
+        "so the test's compositions are seen in model selection",
+    ),
+    Mutation(
+        name="ink-map-is-luminance",
+        path="seqkit/layers/ink_map.py",
+        old="        return 1.0 - ops.min(images, axis=-1, keepdims=True)",
+        new="        return 1.0 - ops.mean(images, axis=-1, keepdims=True)",
+        tests=(
+            "tests/layers/ink_map_test.py::test_one_minus_the_smallest_channel",
+            "tests/models/captioner_test.py::test_colour_stream_keeps_shape_features_blind_to_colour",
+        ),
+        description="the colour-blind map is the mean of the channels, which differs between hues",
+    ),
+    Mutation(
+        name="shape-stream-sees-colour",
+        path="seqkit/models/image_encoder.py",
+        old='        x = InkMap(name="ink")(images) if colour_stream else images',
+        new="        x = images",
+        tests=("tests/models/captioner_test.py::test_colour_stream_keeps_shape_features_blind_to_colour",),
+        description="with colour_stream the convolutions still read the RGB image, so shapes depend on colour",
+    ),
+    Mutation(
+        name="label-smoothing-ignored",
+        path="seqkit/tasks/caption/task.py",
+        old='        return {"loss": MaskedSequenceLoss(label_smoothing=self.config.train.label_smoothing)}',
+        new='        return {"loss": MaskedSequenceLoss()}',
+        tests=("tests/tasks/caption_test.py::test_loss_is_label_smoothed_cross_entropy_over_the_words",),
+        description="train.label_smoothing is accepted but the caption loss is not smoothed",
+    ),
 ]

@@ -14,18 +14,23 @@ The split is compositional. Scenes with a held-out colour-shape pair (a red tria
 a blue circle, a yellow square, a green diamond) or a held-out ordered relation (a
 circle above a triangle, a square left of a diamond) go to `heldout.csv` only; the
 training, validation and in-distribution test scenes contain none of them, so
-`heldout.csv` asks for new combinations of known words rather than recall.
+`heldout.csv` asks for new combinations of known words rather than recall. A second,
+disjoint set of compositions (a blue triangle, a yellow circle, a green square, a
+purple diamond; a triangle left of a square, a diamond above a circle) is held out
+for `heldout_validation.csv`, the split to choose a recipe on: its scenes contain
+none of the test's held-out compositions, and neither set appears in training.
 
 Output beside this file (or under --out), deterministic for a seed:
 
     images/<split>_<n>.png    64x64 RGB PNGs (written with zlib, no imaging library)
-    train.csv validation.csv test.csv heldout.csv
+    train.csv validation.csv test.csv heldout.csv heldout_validation.csv
                               columns image,caption; one row per caption, the image
                               path relative to the CSV; the same image on 3 rows
 
 Usage:
     python3 data/captions/generate.py [--train 3000] [--validation 200] [--test 300]
-                                      [--heldout 300] [--seed 7] [--out DIR]
+                                      [--heldout 300] [--heldout-validation 300]
+                                      [--seed 7] [--out DIR]
 """
 
 import argparse
@@ -63,7 +68,13 @@ HELDOUT_PAIRS = frozenset(
 )
 # (first, axis, second): `first` is above (axis "vertical") or left of ("horizontal") `second`.
 HELDOUT_RELATIONS = frozenset({("circle", "vertical", "triangle"), ("square", "horizontal", "diamond")})
-SPLITS = ("train", "validation", "test", "heldout")
+# Held out for model selection, disjoint from the test's: every shape keeps three
+# colours in training and every colour at least two shapes.
+VALIDATION_PAIRS = frozenset(
+    {("blue", "triangle"), ("yellow", "circle"), ("green", "square"), ("purple", "diamond")}
+)
+VALIDATION_RELATIONS = frozenset({("triangle", "horizontal", "square"), ("diamond", "vertical", "circle")})
+SPLITS = ("train", "validation", "test", "heldout", "heldout_validation")
 
 
 def sample_scene(rng):
@@ -101,10 +112,13 @@ def ordered_relations(scene):
     }
 
 
-def is_heldout(scene):
-    return bool(colour_shape_pairs(scene) & HELDOUT_PAIRS) or bool(
-        ordered_relations(scene) & HELDOUT_RELATIONS
-    )
+def is_heldout(scene, pairs=HELDOUT_PAIRS, relations=HELDOUT_RELATIONS):
+    """Whether the scene has one of `pairs` or `relations` (by default the test's)."""
+    return bool(colour_shape_pairs(scene) & pairs) or bool(ordered_relations(scene) & relations)
+
+
+def is_validation_heldout(scene):
+    return is_heldout(scene, VALIDATION_PAIRS, VALIDATION_RELATIONS)
 
 
 def _phrase(o):
@@ -181,6 +195,8 @@ def make_scenes(counts, seed):
         scene = sample_scene(rng)
         if is_heldout(scene):
             split = "heldout"
+        elif is_validation_heldout(scene):
+            split = "heldout_validation"
         else:
             open_splits = [s for s in ("train", "validation", "test") if len(scenes[s]) < counts.get(s, 0)]
             if not open_splits:
@@ -242,6 +258,7 @@ def main():
     parser.add_argument("--validation", type=int, default=200)
     parser.add_argument("--test", type=int, default=300)
     parser.add_argument("--heldout", type=int, default=300)
+    parser.add_argument("--heldout-validation", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", default=str(HERE))
     args = parser.parse_args()

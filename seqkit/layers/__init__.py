@@ -22,6 +22,7 @@ from seqkit.layers import masks
 from seqkit.layers.additive_attention import AdditiveAttention
 from seqkit.layers.conv_position_encoding import ConvPositionEncoding
 from seqkit.layers.dot_attention import DotAttention
+from seqkit.layers.ink_map import InkMap
 from seqkit.layers.multi_head_attention import MultiHeadAttention
 from seqkit.layers.position_embedding import PositionEmbedding
 from seqkit.layers.scaled_dot_product_attention import scaled_dot_product_attention

@@ -19,9 +19,9 @@ Image captioning (the caption task):
 
 - `build_image_encoder(image_size, output_dim, kind="cnn" | "mobilenet_v3", ...)`:
   images -> a grid of region features;
-- `AttentionLSTMDecoder` (Show, Attend and Tell) and `TransformerCaptionDecoder`
-  (cross-attention to the regions), each with a teacher-forced `call` and a
-  one-word `step`;
+- `AttentionLSTMDecoder` (Show, Attend and Tell), or `TransformerDecoder` (the
+  translation decoder) with the regions as its memory: cross-attention to the
+  regions; each with a teacher-forced `call` and a one-word `step`;
 - `build_captioner(...)` and `CaptionGenerator` (`next(prompt, cache, index)` for
   `seqkit.samplers`).
 
@@ -45,7 +45,6 @@ from seqkit.models.recurrent_encoder import RECURRENT_KINDS
 from seqkit.models.recurrent_encoder import recurrent_encoder
 from seqkit.models.recurrent_language_model import RecurrentLanguageModel
 from seqkit.models.text_embedding import text_embedding
-from seqkit.models.transformer_caption_decoder import TransformerCaptionDecoder
 from seqkit.models.transformer_encoder import transformer_encoder
 from seqkit.models.recurrent_decoder import RecurrentDecoder
 from seqkit.models.seq2seq import Seq2SeqDecoding

@@ -6,7 +6,7 @@ from keras import ops
 from seqkit.layers.token_dropout import TokenDropout
 from seqkit.models.attention_lstm_decoder import AttentionLSTMDecoder
 from seqkit.models.image_encoder import build_image_encoder
-from seqkit.models.transformer_caption_decoder import TransformerCaptionDecoder
+from seqkit.models.transformer_decoder import TransformerDecoder
 
 DECODER_KINDS = ("lstm_attention", "transformer")
 
@@ -19,6 +19,7 @@ def build_captioner(
     encoder="cnn",
     encoder_filters=(16, 32, 64),
     encoder_weights=None,
+    colour_stream=False,
     hidden_dim=128,
     embedding_dim=64,
     attention_units=64,
@@ -42,10 +43,13 @@ def build_captioner(
         vocabulary_size: int.
         max_length: int, the longest decoder input (`[START]` + words).
         decoder: `"lstm_attention"` (`AttentionLSTMDecoder`) or `"transformer"`
-            (`TransformerCaptionDecoder`). Defaults to `"lstm_attention"`.
+            (`TransformerDecoder`, pre-norm blocks with learned positions, the
+            regions as its memory). Defaults to `"lstm_attention"`.
         encoder: `"cnn"` or `"mobilenet_v3"` (see `build_image_encoder`).
         encoder_filters: channels of the `cnn` encoder.
         encoder_weights: None or a local MobileNetV3Small weights file.
+        colour_stream: bool, the `cnn` encoder's separate colour stream (see
+            `build_image_encoder`). Defaults to `False`.
         hidden_dim: int, region features and the decoder's size. Defaults to `128`.
         embedding_dim: int, word embeddings of the LSTM decoder (the Transformer
             embeds into `hidden_dim`). Defaults to `64`.
@@ -62,7 +66,7 @@ def build_captioner(
     height, width = int(image_size[0]), int(image_size[1])
     image_encoder = build_image_encoder(
         (height, width), hidden_dim, kind=encoder, filters=tuple(encoder_filters),
-        weights=encoder_weights, dropout=dropout,
+        weights=encoder_weights, dropout=dropout, colour_stream=colour_stream,
     )
     if decoder == "lstm_attention":
         decoder_layer = AttentionLSTMDecoder(
@@ -70,9 +74,10 @@ def build_captioner(
             dropout=dropout, name="decoder",
         )
     else:
-        decoder_layer = TransformerCaptionDecoder(
-            vocabulary_size, max_length, hidden_dim, num_layers=num_layers, num_heads=num_heads,
-            intermediate_dim=intermediate_dim, dropout=dropout, name="decoder",
+        decoder_layer = TransformerDecoder(
+            vocabulary_size, hidden_dim, max_length, num_layers=num_layers, num_heads=num_heads,
+            intermediate_dim=intermediate_dim, positions="learned", dropout=dropout, norm_first=True,
+            name="decoder",
         )
     images = keras.Input((height, width, 3), name="image")
     tokens = keras.Input((None,), dtype="int32", name="tokens")
@@ -89,9 +94,9 @@ class CaptionGenerator:
     `next(prompt, cache, index)` follows the samplers' contract: it reads the
     word at `index - 1` of `prompt`, and returns the logits of the word at
     `index`, no hidden states, and the updated cache. The cache is the
-    decoder's (LSTM state, or the Transformer's key/value cache) and always
-    holds the region features, so a beam sampler that repeats the cache per
-    beam repeats them too.
+    decoder's (LSTM state, or the Transformer's stacked key/value cache) and
+    always holds the region features, so a beam sampler that repeats the cache
+    per beam repeats them too.
 
     Args:
         model: a model from `build_captioner` (or loaded from `model.keras`).
@@ -105,7 +110,7 @@ class CaptionGenerator:
         self.start_id = start_id
         self.end_id = end_id
         self.max_length = max_length
-        self.is_transformer = isinstance(self.decoder, TransformerCaptionDecoder)
+        self.is_transformer = isinstance(self.decoder, TransformerDecoder)
 
     def start(self, images):
         """`(prompt (B, max_length) = [START, 0, ...], cache)` for a batch of images."""
@@ -116,7 +121,7 @@ class CaptionGenerator:
             axis=1,
         )
         if self.is_transformer:
-            cache = self.decoder.initial_cache(regions, self.max_length)
+            cache = {"self_attention": self.decoder.get_initial_cache(batch), "regions": regions}
         else:
             cache = self.decoder.initial_cache(regions)
         return prompt, cache
@@ -124,7 +129,8 @@ class CaptionGenerator:
     def next(self, prompt, cache, index):
         token = ops.take(prompt, index - 1, axis=1)
         if self.is_transformer:
-            logits, cache = self.decoder.step(token, cache, index - 1)
+            logits, keys_values = self.decoder.step(token, cache["self_attention"], index - 1, cache["regions"])
+            cache = dict(cache, self_attention=keys_values)
         else:
             logits, cache, _ = self.decoder.step(token, cache)
         return logits, None, cache

@@ -2,6 +2,7 @@
 
 import keras
 
+from seqkit.layers.ink_map import InkMap
 from seqkit.layers.position_embedding import PositionEmbedding
 
 ENCODER_KINDS = ("cnn", "mobilenet_v3")
@@ -14,6 +15,7 @@ def build_image_encoder(
     filters=(16, 32, 64),
     weights=None,
     dropout=0.0,
+    colour_stream=False,
     name="image_encoder",
 ):
     """A Keras model from float images in [0, 1] to region features.
@@ -37,6 +39,12 @@ def build_image_encoder(
         weights: None or the path of a local MobileNetV3Small weights file
             (`include_top=False`); only with `kind="mobilenet_v3"`.
         dropout: float, dropout on the region features. Defaults to `0.0`.
+        colour_stream: bool, `cnn` only. The convolutions see the colour-blind
+            `InkMap` of the image instead of its RGB, and each region's colour
+            comes from a second stream: a 1x1 convolution of the RGB pixels,
+            average-pooled over the region. The shape features then cannot
+            depend on colour, so a colour-shape pair never seen in training
+            looks like its shape to the decoder. Defaults to `False`.
         name: str. Defaults to `"image_encoder"`.
 
     Returns:
@@ -46,13 +54,21 @@ def build_image_encoder(
         raise ValueError(f"`kind` must be one of {ENCODER_KINDS}. Received: kind={kind!r}")
     if weights is not None and kind != "mobilenet_v3":
         raise ValueError(f"`weights` needs kind='mobilenet_v3'. Received: kind={kind!r}")
+    if colour_stream and kind != "cnn":
+        raise ValueError(f"`colour_stream` needs kind='cnn'. Received: kind={kind!r}")
     height, width = int(image_size[0]), int(image_size[1])
     images = keras.Input((height, width, 3), name="image")
     if kind == "cnn":
-        x = keras.layers.Conv2D(filters[0], 3, strides=2, padding="same", activation="relu", name="conv_0")(images)
+        x = InkMap(name="ink")(images) if colour_stream else images
+        x = keras.layers.Conv2D(filters[0], 3, strides=2, padding="same", activation="relu", name="conv_0")(x)
         for i, channels in enumerate(filters[1:], start=1):
             x = keras.layers.Conv2D(channels, 3, padding="same", activation="relu", name=f"conv_{i}")(x)
             x = keras.layers.MaxPooling2D(2, name=f"pool_{i}")(x)
+        if colour_stream:
+            colour = keras.layers.Conv2D(filters[0], 1, activation="relu", name="colour")(images)
+            cell = (height // x.shape[1], width // x.shape[2])
+            colour = keras.layers.AveragePooling2D(cell, name="colour_pool")(colour)
+            x = keras.layers.Concatenate(name="shape_and_colour")([x, colour])
     else:
         backbone = keras.applications.MobileNetV3Small(
             input_shape=(height, width, 3),

@@ -36,7 +36,8 @@ class TransformerDecoder(keras.layers.Layer):
     Call arguments:
         target_ids: int `(B, T)`, `T <= max_length`.
         memory: float `(B, S, hidden_dim)`, the encoder outputs.
-        memory_mask: bool `(B, S)`, True at real source positions.
+        memory_mask: bool `(B, S)`, True at real source positions, or None
+            when every memory position is real (image regions).
         training: bool.
 
     Returns:
@@ -121,8 +122,8 @@ class TransformerDecoder(keras.layers.Layer):
             x = self.final_norm(x)
         return self.output_projection(self.dropout_layer(x, training=training))
 
-    def call(self, target_ids, memory, memory_mask, training=None):
-        memory_mask = ops.cast(memory_mask, "bool")
+    def call(self, target_ids, memory, memory_mask=None, training=None):
+        memory_mask = _as_bool(memory_mask)
         x = self._embed(target_ids, 0, training)
         for block in self.blocks:
             x = block(x, memory, encoder_padding_mask=memory_mask, training=training)
@@ -134,9 +135,9 @@ class TransformerDecoder(keras.layers.Layer):
             [block.get_initial_cache(batch_size, self.max_length) for block in self.blocks], axis=1
         )
 
-    def step(self, token_ids, cache, index, memory, memory_mask):
+    def step(self, token_ids, cache, index, memory, memory_mask=None):
         """Token ids `(B,)` at position `index` -> `(logits (B, V), new_cache)`."""
-        memory_mask = ops.cast(memory_mask, "bool")
+        memory_mask = _as_bool(memory_mask)
         x = self._embed(ops.expand_dims(token_ids, 1), index, False)
         new_caches = []
         for i, block in enumerate(self.blocks):
@@ -216,3 +217,7 @@ class TransformerDecoder(keras.layers.Layer):
             }
         )
         return config
+
+
+def _as_bool(mask):
+    return None if mask is None else ops.cast(mask, "bool")

@@ -18,7 +18,7 @@ def load_generator():
 
 
 gen = load_generator()
-COUNTS = {"train": 300, "validation": 0, "test": 20, "heldout": 40}
+COUNTS = {"train": 300, "validation": 0, "test": 20, "heldout": 40, "heldout_validation": 30}
 
 
 def test_deterministic_for_a_seed(tmp_path):
@@ -27,13 +27,13 @@ def test_deterministic_for_a_seed(tmp_path):
     a = gen.write_dataset(tmp_path / "a", COUNTS, seed=3)
     b = gen.write_dataset(tmp_path / "b", COUNTS, seed=3)
     assert a == b
-    for name in ("train.csv", "test.csv", "heldout.csv"):
+    for name in ("train.csv", "test.csv", "heldout.csv", "heldout_validation.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     for name in ("train_00000.png", "heldout_00039.png"):
         assert (tmp_path / "a" / "images" / name).read_bytes() == (tmp_path / "b" / "images" / name).read_bytes()
     other = gen.make_scenes(COUNTS, seed=4)
     assert other["train"] != a["train"]
-    assert [len(a[s]) for s in gen.SPLITS] == [300, 0, 20, 40]
+    assert [len(a[s]) for s in gen.SPLITS] == [300, 0, 20, 40, 30]
 
 
 def _bigrams(text):
@@ -43,7 +43,8 @@ def _bigrams(text):
 
 def test_heldout_compositions_never_in_training():
     scenes = gen.make_scenes(COUNTS, seed=5)
-    train_captions = [c for s in scenes["train"] + scenes["test"] for c in gen.captions(s)]
+    seen = scenes["train"] + scenes["test"] + scenes["heldout_validation"]
+    train_captions = [c for s in seen for c in gen.captions(s)]
     for colour, shape in gen.HELDOUT_PAIRS:
         assert not any((colour, shape) in _bigrams(c) for c in train_captions)
     # 'a circle above a ... triangle' and the same relation read backwards.
@@ -54,7 +55,7 @@ def test_heldout_compositions_never_in_training():
     assert not any(relation.search(c) for c in train_captions)
     heldout_captions = [c for s in scenes["heldout"] for c in gen.captions(s)]
     assert any(relation.search(c) for c in heldout_captions)
-    for s in scenes["train"] + scenes["test"]:
+    for s in seen:
         assert not gen.colour_shape_pairs(s) & gen.HELDOUT_PAIRS
         assert not gen.ordered_relations(s) & gen.HELDOUT_RELATIONS
     # Every held-out scene has a held-out composition, and both kinds occur.
@@ -67,6 +68,29 @@ def test_heldout_compositions_never_in_training():
     # ... while each held-out word is known from training.
     train_words = {w for c in train_captions for w in c.split()}
     assert set(heldout_text.split()) <= train_words
+
+
+def test_validation_compositions_are_held_out_and_disjoint_from_the_tests():
+    assert not gen.VALIDATION_PAIRS & gen.HELDOUT_PAIRS
+    assert not gen.VALIDATION_RELATIONS & gen.HELDOUT_RELATIONS
+    scenes = gen.make_scenes(COUNTS, seed=5)
+    in_distribution = scenes["train"] + scenes["validation"] + scenes["test"]
+    for s in in_distribution:
+        assert not gen.colour_shape_pairs(s) & gen.VALIDATION_PAIRS
+        assert not gen.ordered_relations(s) & gen.VALIDATION_RELATIONS
+    held = scenes["heldout_validation"]
+    assert held and all(gen.is_validation_heldout(s) and not gen.is_heldout(s) for s in held)
+    assert any(gen.colour_shape_pairs(s) & gen.VALIDATION_PAIRS for s in held)
+    assert any(gen.ordered_relations(s) & gen.VALIDATION_RELATIONS for s in held)
+    text = " ".join(c for s in held for c in gen.captions(s))
+    assert "blue triangle" in text or "yellow circle" in text
+    assert not any(f"{colour} {shape}" in text for colour, shape in gen.HELDOUT_PAIRS)
+    # Every shape keeps colours in training, and the words of both held-out splits are known.
+    train_text = " ".join(c for s in scenes["train"] for c in gen.captions(s))
+    train_words = set(train_text.split())
+    assert set(text.split()) <= train_words
+    for shape in gen.SHAPES:
+        assert sum(f"{colour} {shape}" in train_text for colour in gen.COLOURS) >= 3
 
 
 def test_captions_follow_the_scene():

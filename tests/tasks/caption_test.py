@@ -171,3 +171,22 @@ def test_export_on_image_bytes_equals_in_memory_beam_search_in_a_fresh_process(r
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == in_memory
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.2])
+def test_loss_is_label_smoothed_cross_entropy_over_the_words(smoothing):
+    import numpy as np
+
+    from seqkit.config import load_config
+    from seqkit.tasks import get_task
+
+    config = load_config([str(RECIPE)], overrides=[f"train.label_smoothing={smoothing}"])
+    loss = get_task(config).compile_args(None)["loss"]
+    rng = np.random.default_rng(0)
+    logits = rng.normal(size=(2, 4, 6)).astype("float32")
+    targets = np.array([[5, 3, 0, 0], [4, 2, 5, 3]])
+    log_p = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+    wanted = (1 - smoothing) * np.eye(6)[targets] + smoothing / 6
+    per_word = -(wanted * log_p).sum(-1)
+    expected = per_word[targets != 0].mean()  # padding neither counts nor weighs
+    np.testing.assert_allclose(float(loss(targets, logits)), expected, rtol=1e-5)

@@ -47,10 +47,14 @@ class CnnEncoderConfig:
     Fields:
         filters: channels of the convolutions (the first has stride 2, each
             later one is followed by a 2x2 max-pool).
+        colour_stream: the convolutions see a colour-blind map of the image
+            (`InkMap`) and a second stream gives each region its colour, so
+            the shape features do not depend on colour.
     """
 
     kind: str = "cnn"
     filters: tuple[int, ...] = (16, 32, 64)
+    colour_stream: bool = False
 
     SECTION: ClassVar[str] = "model.encoder"
     CHOICES: ClassVar[dict] = {"kind": lambda: ("cnn",)}
@@ -98,7 +102,7 @@ class LstmDecoderConfig:
 
 @dataclasses.dataclass(frozen=True)
 class TransformerDecoderConfig:
-    """`model.decoder` kind transformer: `TransformerCaptionDecoder` (cross-attention to regions).
+    """`model.decoder` kind transformer: `TransformerDecoder` over the regions as memory (cross-attention).
 
     Fields:
         num_layers / num_heads / intermediate_dim: the decoder blocks'.
@@ -157,6 +161,25 @@ class CaptionModelConfig:
         config_lib.positive(self, "image_size", "hidden_dim")
         config_lib.fraction(self, "dropout")
         config_lib.fraction(self, "token_dropout")
+
+
+@dataclasses.dataclass(frozen=True)
+class CaptionTrainConfig(config_lib.TrainConfig):
+    """`TrainConfig` plus label smoothing of the word targets.
+
+    Fields:
+        label_smoothing: float in [0, 1); the target of each word is
+            `(1 - ε)·one_hot + ε / V`, which bounds how far below the target
+            any word's logit is pushed, so the decoder's word-to-word prior
+            cannot learn to veto a word it never saw in that context (a held-out
+            colour-shape pair); 0 turns it off.
+    """
+
+    label_smoothing: float = 0.0
+
+    def __post_init__(self):
+        super().__post_init__()
+        config_lib.fraction(self, "label_smoothing")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -21,6 +21,7 @@ from seqkit.tasks.caption import serving
 from seqkit.tasks.caption.config import CaptionDataConfig
 from seqkit.tasks.caption.config import CaptionDecodeConfig
 from seqkit.tasks.caption.config import CaptionModelConfig
+from seqkit.tasks.caption.config import CaptionTrainConfig
 from seqkit.tasks.caption.evaluation import caption_metrics
 from seqkit.tasks.text.tokenizer import build_tokenizer
 from seqkit.tasks.text.tokenizer import load_tokenizer_asset
@@ -59,7 +60,7 @@ class CaptionTask(Task):
         "tokenizer": config_lib.TokenizerConfig,
         "model": CaptionModelConfig,
         "decode": CaptionDecodeConfig,
-        "train": config_lib.TrainConfig,
+        "train": CaptionTrainConfig,
         "export": config_lib.ExportConfig,
     }
 
@@ -179,14 +180,16 @@ class CaptionTask(Task):
             decoder=decoder.kind, encoder=encoder.kind,
             encoder_filters=tuple(getattr(encoder, "filters", (16, 32, 64))),
             encoder_weights=getattr(encoder, "weights", None),
+            colour_stream=getattr(encoder, "colour_stream", False),
             hidden_dim=model.hidden_dim, dropout=model.dropout, token_dropout=model.token_dropout,
             seed=self.config.train.seed, **options,
         )
 
     def compile_args(self, assets):
-        import keras
+        # The translation task's loss: cross-entropy over the non-padding words, label-smoothed.
+        from seqkit.tasks.translate.loss import MaskedSequenceLoss
 
-        return {"loss": keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0)}
+        return {"loss": MaskedSequenceLoss(label_smoothing=self.config.train.label_smoothing)}
 
     # ---- captioning
 
