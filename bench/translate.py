@@ -83,7 +83,7 @@ def main(argv=None):
     import tensorflow as tf
 
     from seqkit.models.seq2seq import seq2seq_model
-    from seqkit.tasks.translate.loss import MaskedSequenceLoss
+    from seqkit.training.sequence_loss import MaskedSequenceLoss
     from seqkit.tasks.translate.serving import TranslationServing
     from seqkit.tokenizers import get_tokenizer
 

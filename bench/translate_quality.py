@@ -106,8 +106,8 @@ def main(argv=None):
     from seqkit.models.seq2seq import Seq2SeqDecoding
     from seqkit.models.seq2seq import seq2seq_model
     from seqkit.tasks.translate.attention_map import plot_attention
-    from seqkit.tasks.translate.loss import MaskedSequenceLoss
-    from seqkit.tasks.translate.loss import MaskedTokenAccuracy
+    from seqkit.training.sequence_loss import MaskedSequenceLoss
+    from seqkit.training.sequence_loss import MaskedTokenAccuracy
     from seqkit.tasks.translate.serving import TranslationServing
     from seqkit.tokenizers import get_tokenizer
 

@@ -186,8 +186,8 @@ class CaptionTask(Task):
         )
 
     def compile_args(self, assets):
-        # The translation task's loss: cross-entropy over the non-padding words, label-smoothed.
-        from seqkit.tasks.translate.loss import MaskedSequenceLoss
+        # Cross-entropy over the non-padding words, label-smoothed (as translate).
+        from seqkit.training.sequence_loss import MaskedSequenceLoss
 
         return {"loss": MaskedSequenceLoss(label_smoothing=self.config.train.label_smoothing)}
 

@@ -65,8 +65,8 @@ def teacher_forced_metrics(model, dataset):
     Computed here rather than with `model.evaluate`: a model loaded from a
     run directory is not compiled.
     """
-    from seqkit.tasks.translate.loss import MaskedSequenceLoss
-    from seqkit.tasks.translate.loss import MaskedTokenAccuracy
+    from seqkit.training.sequence_loss import MaskedSequenceLoss
+    from seqkit.training.sequence_loss import MaskedTokenAccuracy
 
     loss_fn, accuracy = MaskedSequenceLoss(), MaskedTokenAccuracy()
     total, tokens = 0.0, 0.0

@@ -20,8 +20,8 @@ from seqkit.tasks.translate.config import TargetTokenizerConfig
 from seqkit.tasks.translate.config import TranslateDataConfig
 from seqkit.tasks.translate.config import TranslateModelConfig
 from seqkit.tasks.translate.config import TranslateTrainConfig
-from seqkit.tasks.translate.loss import MaskedSequenceLoss
-from seqkit.tasks.translate.loss import MaskedTokenAccuracy
+from seqkit.training.sequence_loss import MaskedSequenceLoss
+from seqkit.training.sequence_loss import MaskedTokenAccuracy
 from seqkit.tasks.translate.model import build_translator
 from seqkit.tasks.translate.serving import TranslationServing
 
