@@ -215,7 +215,7 @@ def _fit(config, run_dir, resume, overwrite, callbacks, verbose, strategy, polic
     keras.utils.set_random_seed(config.train.seed)
     train_examples, validation_examples = task.read_training_data()
     assets = saved if resume else task.build_assets(train_examples, summary)
-    # The model is built (and a --precision / --jit-compile refusal raised)
+    # The model is built (and a --precision refusal raised)
     # before the run directory is made or touched: a refused run writes nothing.
     train = _batches(task, train_examples, assets, training=True)
     validation = None if validation_examples is None else _batches(task, validation_examples, assets, False)
