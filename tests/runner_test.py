@@ -157,6 +157,25 @@ def test_resume_continues_the_epoch_count(tmp_path):
     assert (run / "model.keras").is_file()
 
 
+class LearningRateSeen(keras.callbacks.Callback):
+    seen = None
+
+    def on_train_batch_begin(self, batch, logs=None):
+        LearningRateSeen.seen = float(self.model.optimizer.learning_rate)
+
+
+@pytest.mark.large
+def test_resume_trains_with_a_changed_learning_rate(tmp_path):
+    recipe = tiny_recipe(tmp_path, epochs=2)
+    run = tmp_path / "run"
+    with pytest.raises(Interrupt):
+        runner.fit(load_config([recipe]), run_dir=run, callbacks=[InterruptAfter(0)], verbose=0)
+    config = load_config([recipe], overrides=["train.learning_rate=0.004"])
+    runner.fit(config, run_dir=run, resume=True, callbacks=[LearningRateSeen()], verbose=0)
+    assert LearningRateSeen.seen == pytest.approx(0.004)  # not the backup's 0.05
+    assert "learning_rate: 0.004" in (run / "config.yaml").read_text()
+
+
 def test_load_run_errors_name_the_missing_piece(tmp_path):
     with pytest.raises(RunDirError, match="does not exist"):
         runner.load_run(tmp_path / "nothing")

@@ -199,4 +199,11 @@ MUTATIONS += [
         ("tests/bench_sst2_test.py::test_fit_recipe_refits_on_every_row_for_the_selected_epochs",),
         "train.refit ignores the epochs the held-out rows picked",
     ),
+    Mutation(
+        "resume-keeps-the-backups-learning-rate", "seqkit/training/callbacks.py",
+        "        callbacks.append(ResumedLearningRate(train.learning_rate))  # after the restore above",
+        "        pass",
+        ("tests/runner_test.py::test_resume_trains_with_a_changed_learning_rate",),
+        "--resume --set train.learning_rate=... trains on with the interrupted run's rate",
+    ),
 ]

@@ -61,6 +61,24 @@ class StopOnNonFiniteLoss(keras.callbacks.Callback):
                 )
 
 
+class ResumedLearningRate(keras.callbacks.Callback):
+    """Sets the optimizer's constant learning rate to `train.learning_rate` once the backup is restored.
+
+    The backup holds the optimizer's variables, the learning rate among them,
+    so without this a resumed run would keep the rate it was interrupted with
+    and `--resume --set train.learning_rate=...` would change nothing. Only
+    for a constant rate: a schedule is rebuilt from the configuration anyway
+    and holds no variable.
+    """
+
+    def __init__(self, learning_rate):
+        super().__init__()
+        self.learning_rate = learning_rate
+
+    def on_train_begin(self, logs=None):
+        self.model.optimizer.learning_rate = self.learning_rate
+
+
 class EpochStart(keras.callbacks.Callback):
     """Remembers the first epoch this call of `fit` ran (after a resume: > 0)."""
 
@@ -99,6 +117,8 @@ def standard_callbacks(run, train, monitor, mode, resume, step=0, steps_per_epoc
         StepBackup(run.backup, save_steps=train.backup_steps, restore=resume, step=step,
                    steps_per_epoch=steps_per_epoch),
     ]
+    if resume and train.lr_schedule == "constant" and not train.warmup_steps:
+        callbacks.append(ResumedLearningRate(train.learning_rate))  # after the restore above
     if train.ema_momentum is not None:
         # Validation runs on the averaged weights; at each epoch end they are
         # swapped into the model (after the backup above has saved the raw
