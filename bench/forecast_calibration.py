@@ -17,8 +17,11 @@ the validation ones. The validation halves are split in time (the first windows,
 later ones), so a method must carry over to a later stretch it has not seen, which is what
 the test part asks of it. Configurations: each of `seqkit.tasks.forecast.calibration.METHODS`
 fitted on the most recent 100%, 75%, 50% and 25% of the calibration windows
-(`model.calibration_recent`), and, for comparison only (not in seqkit), two-sided CQR and
-Mondrian CQR (an offset per bin of the window's volatility or level).
+(`model.calibration_recent`), and, for comparison only (not in seqkit), two-sided CQR,
+Mondrian CQR (an offset per bin of the window's volatility or level), `cqr` on the most
+recent third, and weighted `cqr` (`cqr half-life h`: recency weights, Barber et al. 2023).
+`compare` ends with the selection figure: each data set's mean |coverage - 0.80| over
+models and seeds, averaged over the data sets (docs/forecasting.md: the rule, the choice).
 """
 
 import argparse
@@ -246,8 +249,9 @@ def _print(rows, test):
           "test: fitted on all of validation, measured on test; gap: |coverage - 0.80| "
           "over models and seeds; width: mean interval width")
     for part in parts:
-        print(f"\n| data | method | {' | '.join(kinds)} | mean gap | max gap | width |")
-        print("|---" * (len(kinds) + 5) + "|")
+        print(f"\n| data | method | {' | '.join(kinds)} | mean gap | max gap | within 0.05 | "
+              "width |")
+        print("|---" * (len(kinds) + 6) + "|")
         for recipe in dict.fromkeys(r["recipe"] for r in rows):
             for method in dict.fromkeys(r["method"] for r in rows):
                 mine = [r for r in rows if r["recipe"] == recipe and r["method"] == method]
@@ -256,6 +260,7 @@ def _print(rows, test):
                 gaps = [abs(r[part] - 0.8) for r in mine]
                 print(f"| {recipe} ({part}) | {method} | {' | '.join(cells)} | "
                       f"{np.mean(gaps):.3f} | {np.max(gaps):.3f} | "
+                      f"{sum(g <= 0.05 for g in gaps)}/{len(gaps)} | "
                       f"{np.mean([r[part + '_width'] for r in mine]):.2f} |")
     # The selection rule: the mean gap of each data set, averaged over the data sets.
     recipes = list(dict.fromkeys(r["recipe"] for r in rows))
