@@ -1,7 +1,8 @@
 """bench/forecast_calibration.py's weighted conformal quantile and recency weights, by hand."""
 
-import importlib.util
 import pathlib
+import runpy
+import types
 
 import numpy as np
 import pytest
@@ -13,10 +14,7 @@ BENCH = pathlib.Path(__file__).resolve().parents[1] / "bench" / "forecast_calibr
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_forecast_calibration", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return types.SimpleNamespace(**runpy.run_path(str(BENCH)))  # not as __main__: no run
 
 
 def test_recency_weights_halve_every_half_life(bench):
