@@ -17,8 +17,11 @@ the validation ones. The validation halves are split in time (the first windows,
 later ones), so a method must carry over to a later stretch it has not seen, which is what
 the test part asks of it. Configurations: each of `seqkit.tasks.forecast.calibration.METHODS`
 fitted on the most recent 100%, 75%, 50% and 25% of the calibration windows
-(`model.calibration_recent`), and, for comparison only (not in seqkit), two-sided CQR and
-Mondrian CQR (an offset per bin of the window's volatility or level).
+(`model.calibration_recent`), and, for comparison only (not in seqkit), two-sided CQR,
+Mondrian CQR (an offset per bin of the window's volatility or level), `cqr` on the most
+recent third, and weighted `cqr` (`cqr half-life h`: recency weights, Barber et al. 2023).
+`compare` ends with the selection figure: each data set's mean |coverage - 0.80| over
+models and seeds, averaged over the data sets (docs/forecasting.md: the rule, the choice).
 """
 
 import argparse
@@ -90,13 +93,58 @@ RECENT = (1.0, 0.75, 0.5, 0.25)
 # Mondrian (group-conditional) CQR with one offset per step and bin of a window
 # feature (bins: quantiles of the feature over the calibration windows).
 EXTRA = ("cqr_two_sided", "mondrian_volatility_2", "mondrian_volatility_3", "mondrian_level_3")
+# Weighted split conformal (Barber, Candes, Ramdas & Tibshirani, 2023): `cqr` on every
+# calibration window, window i weighing 0.5 ** (age_i / half-life), the half-life a
+# fraction of the calibration windows; and `cqr` on the most recent third.
+HALF_LIVES = (0.125, 0.25, 0.5)
+MORE_RECENT = (0.33,)
+
+
+def weighted_conformal_quantile(scores, weights, nominal):
+    """The smallest score s whose windows' weight share reaches `nominal`, along axis 0.
+
+    The share counts the test point as one more window of weight 1 whose score is
+    +inf: sum(w_i for s_i <= s) / (sum(w) + 1) >= nominal. When no score reaches
+    it, the largest score (as the unweighted rank is capped at n). With equal
+    weights of 1 this is the ceil((n + 1) * nominal)-th smallest score.
+    """
+    scores = np.asarray(scores, np.float64)
+    weights = np.asarray(weights, np.float64)
+    order = np.argsort(scores, axis=0, kind="stable")
+    share = np.cumsum(weights[order], axis=0) / (weights.sum() + 1.0)
+    reached = share >= nominal
+    index = np.where(reached.any(axis=0), np.argmax(reached, axis=0), len(scores) - 1)
+    return np.take_along_axis(np.take_along_axis(scores, order, axis=0), index[None], axis=0)[0]
+
+
+def recency_weights(count, half_life):
+    """[count] weights 0.5 ** (age / (half_life * count)), age 0 for the last window."""
+    age = np.arange(count)[::-1]
+    return 0.5 ** (age / (half_life * count))
+
+
+class _Weighted:
+    """`cqr` with recency-weighted scores, `apply`d like a Calibration."""
+
+    def __init__(self, half_life, windows, quantiles):
+        from seqkit.tasks.forecast.calibration import Calibration
+
+        outputs, actual = windows["outputs"], windows["actual"]
+        scores = np.maximum(outputs[..., 0] - actual, actual - outputs[..., -1])
+        weights = recency_weights(len(actual), half_life)
+        nominal = quantiles[-1] - quantiles[0]
+        self.fitted = Calibration("cqr", weighted_conformal_quantile(scores, weights, nominal))
+
+    def apply(self, outputs, history):
+        return self.fitted.apply(outputs, history)
 
 
 def _configurations():
     from seqkit.tasks.forecast import calibration
 
     return ([("none", 1.0)] + [(m, r) for m in calibration.METHODS for r in RECENT]
-            + [(m, 1.0) for m in EXTRA])
+            + [(m, 1.0) for m in EXTRA] + [("cqr", r) for r in MORE_RECENT]
+            + [(f"cqr half-life {h}", 1.0) for h in HALF_LIVES])
 
 
 def _feature(name, history):
@@ -147,6 +195,8 @@ def _fit(method, recent, windows, quantiles):
     windows = {k: v[rows] for k, v in windows.items()}
     if method in EXTRA:
         return _Extra(method, windows, quantiles)
+    if method.startswith("cqr half-life "):
+        return _Weighted(float(method.split()[-1]), windows, quantiles)
     return calibration.fit_calibration(method, windows["actual"], windows["outputs"],
                                        windows["history"], quantiles)
 
@@ -199,8 +249,9 @@ def _print(rows, test):
           "test: fitted on all of validation, measured on test; gap: |coverage - 0.80| "
           "over models and seeds; width: mean interval width")
     for part in parts:
-        print(f"\n| data | method | {' | '.join(kinds)} | mean gap | max gap | width |")
-        print("|---" * (len(kinds) + 5) + "|")
+        print(f"\n| data | method | {' | '.join(kinds)} | mean gap | max gap | within 0.05 | "
+              "width |")
+        print("|---" * (len(kinds) + 6) + "|")
         for recipe in dict.fromkeys(r["recipe"] for r in rows):
             for method in dict.fromkeys(r["method"] for r in rows):
                 mine = [r for r in rows if r["recipe"] == recipe and r["method"] == method]
@@ -209,7 +260,17 @@ def _print(rows, test):
                 gaps = [abs(r[part] - 0.8) for r in mine]
                 print(f"| {recipe} ({part}) | {method} | {' | '.join(cells)} | "
                       f"{np.mean(gaps):.3f} | {np.max(gaps):.3f} | "
+                      f"{sum(g <= 0.05 for g in gaps)}/{len(gaps)} | "
                       f"{np.mean([r[part + '_width'] for r in mine]):.2f} |")
+    # The selection rule: the mean gap of each data set, averaged over the data sets.
+    recipes = list(dict.fromkeys(r["recipe"] for r in rows))
+    print(f"\n| method | {' | '.join(f'{p} gap, mean over {len(recipes)} data sets' for p in parts)} |")
+    print("|---" * (len(parts) + 1) + "|")
+    for method in dict.fromkeys(r["method"] for r in rows):
+        cells = [np.mean([np.mean([abs(r[part] - 0.8) for r in rows
+                                   if r["recipe"] == recipe and r["method"] == method])
+                          for recipe in recipes]) for part in parts]
+        print(f"| {method} | {' | '.join(f'{c:.4f}' for c in cells)} |")
 
 
 def main():

@@ -10,6 +10,7 @@ MODELS = "tests/models/forecasting_test.py"
 BASELINES = "tests/models/forecast_baselines_test.py"
 CALIBRATION = "tests/tasks/forecast/calibration_test.py"
 E2E = "tests/tasks/forecast/end_to_end_test.py"
+BENCH_CALIBRATION = "tests/bench_forecast_calibration_test.py"
 
 MUTATIONS = [
     Mutation(
@@ -149,5 +150,21 @@ MUTATIONS = [
         tests=(CALIBRATION,),
         description="the calibration's window volatility is read from the last column (a "
                     "covariate), not the targets",
+    ),
+    Mutation(
+        name="forecast_bench_recency_weights_reversed",
+        path="bench/forecast_calibration.py",
+        old="age = np.arange(count)[::-1]",
+        new="age = np.arange(count)",
+        tests=(BENCH_CALIBRATION,),
+        description="the bench's weighted conformal gives the oldest validation window weight 1",
+    ),
+    Mutation(
+        name="forecast_bench_weighted_quantile_without_the_new_window",
+        path="bench/forecast_calibration.py",
+        old="share = np.cumsum(weights[order], axis=0) / (weights.sum() + 1.0)",
+        new="share = np.cumsum(weights[order], axis=0) / weights.sum()",
+        tests=(BENCH_CALIBRATION,),
+        description="the weighted quantile leaves out the new window's +inf mass: too small an offset",
     ),
 ]
