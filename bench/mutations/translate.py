@@ -39,4 +39,19 @@ MUTATIONS = [
         tests=("tests/data/shapes_test.py",),
         description="the decoder targets are not shifted: the decoder learns to copy its input",
     ),
+    Mutation(
+        "translate_scan_keys_without_bias", "seqkit/models/recurrent_decoder.py",
+        'projected = self.attention_layer.project_key(memory) if self.attention == "additive" else None',
+        'projected = ops.einsum("bsd,du->bsu", memory, self.attention_layer.key_kernel) '
+        'if self.attention == "additive" else None',
+        ("tests/models/seq2seq_test.py::test_cached_decoding_equals_full_pass",),
+        "the teacher-forced pass projects the keys once by hand and forgets the score's bias b",
+    ),
+    Mutation(
+        "translate_projected_key_without_bias", "seqkit/layers/additive_attention.py",
+        "            k = ops.add(k, self.bias)\n        return k",
+        "            pass\n        return k",
+        ("tests/layers/additive_attention_test.py::test_a_key_projected_once_gives_the_same_attention",),
+        "the once-projected keys lack the score's bias b",
+    ),
 ]

@@ -36,6 +36,10 @@ class AdditiveAttention(keras.layers.Layer):
             (`(B, S)` for a rank-2 query).
         query_mask, value_mask, key_mask: padding masks filled in by Keras from
             the inputs' masks; padded keys are never attended.
+        projected_key: `project_key(key)` computed once by the caller, or
+            None. A decoder that attends over the same keys at every step
+            passes it to skip the `(B, S, Dk) x (Dk, units)` projection per
+            step; the result is the same.
 
     Returns:
         The context `(B, T, Dv)` (or `(B, Dv)`), or `(context, weights)` when
@@ -107,6 +111,7 @@ class AdditiveAttention(keras.layers.Layer):
         query_mask=None,
         value_mask=None,
         key_mask=None,
+        projected_key=None,
     ):
         if key is None:
             key = value
@@ -121,9 +126,7 @@ class AdditiveAttention(keras.layers.Layer):
         # .../Tensordot/transpose_grad/transpose must be a compile-time
         # constant").
         q = ops.einsum("btd,du->btu", query, self.query_kernel)  # (B, T, units)
-        k = ops.einsum("bsd,du->bsu", key, self.key_kernel)  # (B, S, units)
-        if self.bias is not None:
-            k = ops.add(k, self.bias)
+        k = self.project_key(key) if projected_key is None else projected_key  # (B, S, units)
         hidden = ops.tanh(ops.expand_dims(q, 2) + ops.expand_dims(k, 1))  # (B, T, S, units)
         scores = ops.einsum("btsu,u->bts", hidden, self.score_kernel)
         mask = merge_masks(key_padding_mask(value_mask, key_mask), attention_mask)
@@ -135,6 +138,13 @@ class AdditiveAttention(keras.layers.Layer):
         if return_attention_scores:
             return context, weights
         return context
+
+    def project_key(self, key):
+        """`W₂·k + b` for keys `(B, S, Dk)`: `(B, S, units)`, the part of the score that no query changes."""
+        k = ops.einsum("bsd,du->bsu", key, self.key_kernel)
+        if self.bias is not None:
+            k = ops.add(k, self.bias)
+        return k
 
     def compute_mask(self, inputs, previous_mask):
         return previous_mask

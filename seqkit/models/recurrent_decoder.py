@@ -163,8 +163,12 @@ class RecurrentDecoder(keras.layers.Layer):
             state["feed"] = ops.zeros_like(encoder_states[0])
         return state
 
-    def _step(self, embedded, state, memory, memory_mask, training):
-        """One step from the embedded previous token: `(o_t, new_state, weights or None)`."""
+    def _step(self, embedded, state, memory, memory_mask, training, projected_memory=None):
+        """One step from the embedded previous token: `(o_t, new_state, weights or None)`.
+
+        `projected_memory`: the additive attention's `project_key(memory)`,
+        when the caller computed it once for all steps (else None).
+        """
         cell_states = state["cell"]
         inputs = [embedded]
         attention_mask = ops.expand_dims(memory_mask, 1)  # (B, 1, S)
@@ -172,7 +176,7 @@ class RecurrentDecoder(keras.layers.Layer):
         if self.attention == "additive":
             context, weights = self.attention_layer(
                 cell_states[0], memory, attention_mask=attention_mask,
-                return_attention_scores=True,
+                return_attention_scores=True, projected_key=projected_memory,
             )
             inputs.append(context)
         if self.input_feeding:
@@ -206,10 +210,12 @@ class RecurrentDecoder(keras.layers.Layer):
             ops.zeros((batch, ops.shape(memory)[1]), self.compute_dtype),
         )
         flat_state = tuple(tree.flatten(state))
+        # The keys' projection is the same at every step: once here, not T times in the loop.
+        projected = self.attention_layer.project_key(memory) if self.attention == "additive" else None
 
         def scan_step(carry, x):
             previous = tree.pack_sequence_as(state, list(carry[2:]))
-            output, new_state, weights = self._step(x, previous, memory, memory_mask, training)
+            output, new_state, weights = self._step(x, previous, memory, memory_mask, training, projected)
             if weights is None:
                 weights = carry[1]
             return (output, weights, *tree.flatten(new_state))

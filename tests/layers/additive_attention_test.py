@@ -49,6 +49,19 @@ def test_matches_numpy_with_padding_mask_and_single_query():
     np.testing.assert_allclose(to_numpy(single), ref_c[:, 0], atol=1e-5)
 
 
+def test_a_key_projected_once_gives_the_same_attention():
+    layer = AdditiveAttention(units=7, bias_initializer=keras.initializers.Constant(0.3))
+    key_mask = np.array([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]], bool)
+    layer(Q, V)  # builds the weights
+    projected = layer.project_key(V)
+    ref_c, ref_w = _reference(layer, Q, V, key_mask)
+    for query, index in ((Q, slice(None)), (Q[:, 1], 1)):  # a sequence of queries, and one query
+        c, w = layer(query, V, attention_mask=key_mask[:, None, :], return_attention_scores=True,
+                     projected_key=projected)
+        np.testing.assert_allclose(to_numpy(c), ref_c[:, index], atol=1e-5)
+        np.testing.assert_allclose(to_numpy(w), ref_w[:, index], atol=1e-6)
+
+
 def test_keras_mask_of_value_is_honoured_and_padding_is_invisible():
     ids = keras.Input((5,), dtype="int32")
     query = keras.Input((3, 4))
