@@ -64,7 +64,9 @@ def main():
         run = load_run(run_dir)
         report["score_only"] = True
     else:
-        config = load_config([str(ROOT / "pipelines" / "caption.yaml")], overrides=args.overrides,
+        # The recipe's probe images are relative to the training CSV: none with another one.
+        probes = ["data.probes=[]"] if args.train else []
+        config = load_config([str(ROOT / "pipelines" / "caption.yaml")], overrides=probes + args.overrides,
                              data_overrides={k: str(v) for k, v in splits.items()})
         started = time.time()
         result = runner.fit(config, run_dir=run_dir, overwrite=True)
