@@ -103,7 +103,7 @@ def command(source, input_path, output_path, runner_name, beam_options, on_error
         )
     click.echo(
         f"Scored {result.rows} rows in {result.seconds:.1f}s "
-        f"({result.rows_per_second:,.0f} rows/s; model loaded in {result.load_seconds:.1f}s) "
+        f"({_rate(result.rows_per_second)} rows/s; model loaded in {result.load_seconds:.1f}s) "
         f"-> {result.output_path}"
     )
     for note in result.notes:
@@ -143,10 +143,15 @@ def _beam_noise(line):
     return tf_setup.is_noise(line) or line.startswith(("DEBUG:", "INFO:", "WARNING:"))
 
 
+def _rate(rows_per_second):
+    """A rate for people: "1,234", "12", or "0.43" (a slow model on a few rows is not "0")."""
+    return f"{rows_per_second:,.0f}" if rows_per_second >= 10 else f"{rows_per_second:.2g}"
+
+
 def _echo_beam(result):
     click.echo(
         f"Scored {result.rows} rows from {len(result.inputs)} files in {result.seconds:.1f}s "
-        f"({result.rows_per_second:,.0f} rows/s, Beam {result.options.get('runner', 'DirectRunner')}) "
+        f"({_rate(result.rows_per_second)} rows/s, Beam {result.options.get('runner', 'DirectRunner')}) "
         f"-> {len(result.shards)} shards, manifest {result.manifest_path}"
     )
     if result.reject_shards:
