@@ -95,6 +95,10 @@ def main(argv=None):
     parser.add_argument("--beam-width", type=int, default=4)
     parser.add_argument("--length-penalty", type=float, default=0.6)
     parser.add_argument("--test-limit", type=int, default=2000)
+    parser.add_argument("--map-words", default="",
+                        help="comma-separated English words: the attention maps take test sentences "
+                        "that contain one of them (e.g. adjectives, to see Spanish put them after "
+                        "the noun); default: the first test sentences of 5-9 words")
     args = parser.parse_args(argv)
 
     import keras
@@ -205,13 +209,17 @@ def main(argv=None):
                   for s, r, h in list(zip(sources, references, hypotheses))[:20]],
     )
     (out / "report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    (out / "hypotheses.txt").write_text("\n".join(hypotheses) + "\n")  # for paired comparisons
+    model.save_weights(str(out / "model.weights.h5"))
     print(json.dumps({k: report[k] for k in ("model", "bleu", "chrf", "exact_match",
                                              "train_seconds", "train_cpu_seconds", "steps",
                                              "bleu_by_length")}))
 
     decoding = Seq2SeqDecoding(model, max_target_length=args.max_length)
     if spec.get("attention") != "none":
-        picks = [i for i, s in enumerate(sources) if 5 <= len(s.split()) <= 9][:4]
+        words = {w.strip().lower() for w in args.map_words.split(",") if w.strip()}
+        picks = [i for i, s in enumerate(sources) if 5 <= len(s.split()) <= 9
+                 and (not words or words & {w.strip(".,!?").lower() for w in s.split()})][:4]
         for n, i in enumerate(picks):
             ids = source_tokenizer.tokenize(tf.constant([sources[i]]))[:, : args.max_length]
             out_ids = target_tokenizer.tokenize(tf.constant([hypotheses[i]]))[:, : args.max_length - 1]
