@@ -7,6 +7,7 @@ import math
 import keras
 
 from seqkit.errors import TrainingError
+from seqkit.training import optimizer
 from seqkit.training.backup import StepBackup
 from seqkit.training.history import read_history
 from seqkit.training.history import write_history
@@ -117,7 +118,7 @@ def standard_callbacks(run, train, monitor, mode, resume, step=0, steps_per_epoc
         StepBackup(run.backup, save_steps=train.backup_steps, restore=resume, step=step,
                    steps_per_epoch=steps_per_epoch),
     ]
-    if resume and train.lr_schedule == "constant" and not train.warmup_steps:
+    if resume and optimizer.is_constant(train):
         callbacks.append(ResumedLearningRate(train.learning_rate))  # after the restore above
     if train.ema_momentum is not None:
         # Validation runs on the averaged weights; at each epoch end they are

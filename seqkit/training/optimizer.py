@@ -6,9 +6,14 @@ from seqkit.errors import ConfigError
 from seqkit.training.schedules import WarmupDecay
 
 
+def is_constant(train):
+    """Whether `train` trains at one fixed rate (no schedule, no warmup)."""
+    return train.lr_schedule == "constant" and not train.warmup_steps
+
+
 def learning_rate(train, steps_per_epoch):
     """`train.learning_rate` as a float, or a `WarmupDecay` schedule when one is configured."""
-    if train.lr_schedule == "constant" and not train.warmup_steps:
+    if is_constant(train):
         return train.learning_rate
     return WarmupDecay(
         train.learning_rate,
