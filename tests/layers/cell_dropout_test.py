@@ -118,17 +118,20 @@ def test_config_round_trip_keeps_dropout():
 
 @pytest.mark.parametrize("return_sequences", [False, True])
 def test_a_model_with_dropout_trains(return_sequences):
+    # Seeded, and 10 epochs at lr 0.01: over seeds 0-7 on all three backends the
+    # last loss was at most 0.84 of the first (3 unseeded epochs once failed on torch).
+    keras.utils.set_random_seed(0)
     ids = keras.Input((None,), dtype="int32")
     x = keras.layers.Embedding(50, 8, mask_zero=True)(ids)
     x = Bidirectional(LSTM(8, dropout=0.2, recurrent_dropout=0.2, seed=1, return_sequences=return_sequences))(x)
     if return_sequences:
         x = keras.layers.GlobalAveragePooling1D()(x)
     model = keras.Model(ids, keras.layers.Dense(2, activation="softmax")(x))
-    model.compile("adam", "sparse_categorical_crossentropy")
+    model.compile(keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy")
     rng = np.random.default_rng(0)
     tokens = rng.integers(1, 50, size=(32, 7)).astype("int32")
     tokens[:, 5:] = 0
     labels = (tokens[:, 0] > 25).astype("int32")
-    history = model.fit(tokens, labels, epochs=3, batch_size=16, verbose=0)
+    history = model.fit(tokens, labels, epochs=10, batch_size=16, verbose=0)
     assert np.all(np.isfinite(history.history["loss"]))
-    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert history.history["loss"][-1] < 0.95 * history.history["loss"][0]
