@@ -69,4 +69,34 @@ MUTATIONS = [
         tests=("tests/layers/lstm_cell_test.py::test_weights_move_both_ways_with_keras_lstm_cell",),
         description="LSTMCell lists its weights in another order than Keras (recurrent kernel first)",
     ),
+    Mutation(
+        name="mha-shared-initializer",
+        path="seqkit/layers/multi_head_attention.py",
+        old="initializer=derived(self.kernel_initializer, name),",
+        new="initializer=self.kernel_initializer,",
+        tests=("tests/layers/initial_weights_test.py",),
+        description="MultiHeadAttention hands one initializer to q, k, v: the kernels start equal",
+    ),
+    Mutation(
+        name="additive-shared-initializer",
+        path="seqkit/layers/additive_attention.py",
+        old='initializer=derived(self.kernel_initializer, "key_kernel"),',
+        new='initializer=derived(self.kernel_initializer, "query_kernel"),',
+        tests=("tests/layers/initial_weights_test.py",),
+        description="AdditiveAttention key kernel starts equal to the query kernel",
+    ),
+    Mutation(
+        name="decoder-block-shared-initializer",
+        path="seqkit/layers/transformer_decoder_block.py",
+        old=(
+            "            dropout=self.dropout,\n"
+            "            kernel_initializer=derived(self.kernel_initializer, name),\n"
+        ),
+        new=(
+            "            dropout=self.dropout,\n"
+            "            kernel_initializer=self.kernel_initializer,\n"
+        ),
+        tests=("tests/layers/initial_weights_test.py",),
+        description="TransformerDecoderBlock hands one initializer to self- and cross-attention",
+    ),
 ]

@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from seqkit.layers._attention_utils import key_padding_mask, masked_softmax, merge_masks
+from seqkit.layers._initializers import derived
 
 __all__ = ["AdditiveAttention"]
 
@@ -83,11 +84,11 @@ class AdditiveAttention(keras.layers.Layer):
         key_shape = value_shape if key_shape is None else key_shape
         self.query_kernel = self.add_weight(
             name="query_kernel", shape=(query_shape[-1], self.units),
-            initializer=self.kernel_initializer, dtype=self.variable_dtype,
+            initializer=derived(self.kernel_initializer, "query_kernel"), dtype=self.variable_dtype,
         )
         self.key_kernel = self.add_weight(
             name="key_kernel", shape=(key_shape[-1], self.units),
-            initializer=self.kernel_initializer, dtype=self.variable_dtype,
+            initializer=derived(self.kernel_initializer, "key_kernel"), dtype=self.variable_dtype,
         )
         self.bias = None
         if self.use_bias:
@@ -97,7 +98,7 @@ class AdditiveAttention(keras.layers.Layer):
             )
         self.score_kernel = self.add_weight(
             name="score_kernel", shape=(self.units,),
-            initializer=self.kernel_initializer, dtype=self.variable_dtype,
+            initializer=derived(self.kernel_initializer, "score_kernel"), dtype=self.variable_dtype,
         )
         self.built = True
 

@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from seqkit.layers._attention_utils import merge_masks
+from seqkit.layers._initializers import derived
 from seqkit.layers.masks import attention_mask_from_padding, causal_mask
 from seqkit.layers.scaled_dot_product_attention import scaled_dot_product_attention
 
@@ -153,9 +154,11 @@ class MultiHeadAttention(keras.layers.Layer):
         out_dim = self._output_dim if self._output_dim is not None else query_shape[-1]
         self.output_dim = out_dim
 
+        # Each projection gets its own seed: one shared initializer would start
+        # the query, key and value kernels equal.
         def kernel(name, shape):
             return self.add_weight(
-                name=name, shape=shape, initializer=self.kernel_initializer,
+                name=name, shape=shape, initializer=derived(self.kernel_initializer, name),
                 dtype=self.variable_dtype,
             )
 
@@ -163,7 +166,7 @@ class MultiHeadAttention(keras.layers.Layer):
             if not self.use_bias:
                 return None
             return self.add_weight(
-                name=name, shape=shape, initializer=self.bias_initializer,
+                name=name, shape=shape, initializer=derived(self.bias_initializer, name),
                 dtype=self.variable_dtype,
             )
 

@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from seqkit.layers._attention_utils import keras_mask_of, merge_masks
+from seqkit.layers._initializers import derived
 from seqkit.layers.multi_head_attention import MultiHeadAttention
 
 __all__ = ["TransformerDecoderBlock"]
@@ -106,8 +107,8 @@ class TransformerDecoderBlock(keras.layers.Layer):
             self.num_heads,
             d // self.num_heads,
             dropout=self.dropout,
-            kernel_initializer=self.kernel_initializer,
-            bias_initializer=self.bias_initializer,
+            kernel_initializer=derived(self.kernel_initializer, name),
+            bias_initializer=derived(self.bias_initializer, name),
             dtype=self.dtype_policy,
             name=name,
         )
@@ -116,8 +117,8 @@ class TransformerDecoderBlock(keras.layers.Layer):
         return keras.layers.Dense(
             units,
             activation=activation,
-            kernel_initializer=self.kernel_initializer,
-            bias_initializer=self.bias_initializer,
+            kernel_initializer=derived(self.kernel_initializer, name),
+            bias_initializer=derived(self.bias_initializer, name),
             dtype=self.dtype_policy,
             name=name,
         )

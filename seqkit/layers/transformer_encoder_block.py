@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from seqkit.layers._attention_utils import keras_mask_of, merge_masks
+from seqkit.layers._initializers import derived
 from seqkit.layers.masks import local_mask
 from seqkit.layers.multi_head_attention import MultiHeadAttention
 
@@ -108,8 +109,8 @@ class TransformerEncoderBlock(keras.layers.Layer):
         return keras.layers.Dense(
             units,
             activation=activation,
-            kernel_initializer=self.kernel_initializer,
-            bias_initializer=self.bias_initializer,
+            kernel_initializer=derived(self.kernel_initializer, name),
+            bias_initializer=derived(self.bias_initializer, name),
             dtype=self.dtype_policy,
             name=name,
         )
@@ -130,8 +131,8 @@ class TransformerEncoderBlock(keras.layers.Layer):
             self.num_heads,
             d // self.num_heads,
             dropout=self.dropout,
-            kernel_initializer=self.kernel_initializer,
-            bias_initializer=self.bias_initializer,
+            kernel_initializer=derived(self.kernel_initializer, "self_attention"),
+            bias_initializer=derived(self.bias_initializer, "self_attention"),
             dtype=self.dtype_policy,
             name="self_attention",
         )
