@@ -7,6 +7,7 @@ inside the functions, and `require_music21` turns its absence into a one-line
 
 import dataclasses
 import re
+import threading
 import warnings
 
 from seqkit.errors import ConfigError
@@ -100,6 +101,9 @@ def _section_edge(barline):
     )
 
 
+_PATCH_LOCK = threading.Lock()
+
+
 def _keep_bars(part, *, inPlace=False):
     return None if inPlace else part
 
@@ -111,8 +115,10 @@ def parse_as_written(text):
     a bar longer than the meter is cut in two, and the overflow becomes a
     short bar with a time signature of its own. That hides a too-long bar
     (as a full bar and a short one, which passes as a last bar or a pickup
-    at a repeat), so the reader runs here with re-barring off (by patching
-    that module function for the call: not safe to run from several threads).
+    at a repeat), so the reader runs here with re-barring off, by patching
+    that module function for the call. A lock serialises seqkit's own calls;
+    other code calling music21's ABC reader from another thread at the same
+    time would see the patch too.
 
     Raises whatever music21 raises on text it cannot read.
     """
@@ -121,7 +127,7 @@ def parse_as_written(text):
     music21 = require_music21("Checking tunes")
     from music21.abcFormat import translate
 
-    with warnings.catch_warnings(), mock.patch.object(translate, "reBar", _keep_bars):
+    with _PATCH_LOCK, warnings.catch_warnings(), mock.patch.object(translate, "reBar", _keep_bars):
         warnings.simplefilter("ignore")
         return music21.converter.parse(text, format="abc", forceSource=True)
 

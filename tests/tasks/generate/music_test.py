@@ -201,3 +201,20 @@ def test_irish_abc_passes_but_for_its_meter_errors(shared_data):
     checks = {i: check_tune(tunes[i]) for i in range(0, 804, 8)}
     assert sorted(i for i, c in checks.items() if not c.valid) == [360, 456]
     assert all(checks[i].valid for i in (40, 200, 208, 264, 648))
+
+
+def test_parsing_from_several_threads_leaves_music21_as_it_was():
+    # The reader patches music21's re-barring for each call; two calls that overlap
+    # without the lock restore each other's patch and leave it patched for good.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from music21.abcFormat import translate
+
+    from seqkit.tasks.generate.music import parse_as_written
+
+    original = translate.reBar
+    with ThreadPoolExecutor(8) as pool:
+        scores = list(pool.map(parse_as_written, [VALID, LONG_BAR] * 4))
+    assert translate.reBar is original
+    assert all(score is not None for score in scores)
+    assert not check_tune(LONG_BAR).valid
