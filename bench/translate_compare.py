@@ -62,9 +62,10 @@ def main(argv=None):
     print("|---|---|---|---|---|")
     for i, name in enumerate(results["System"]):
         bleu, chrf = results["BLEU"][i], results["chrF2"][i]
-        rows.append({"system": name, "bleu": bleu.score, "bleu_ci": bleu.ci,
-                     "bleu_p": bleu.p_value, "chrf": chrf.score, "chrf_ci": chrf.ci,
-                     "chrf_p": chrf.p_value})
+        number = lambda v: None if v is None else float(v)  # noqa: E731 (numpy floats)
+        rows.append({"system": name, "bleu": number(bleu.score), "bleu_ci": number(bleu.ci),
+                     "bleu_p": number(bleu.p_value), "chrf": number(chrf.score),
+                     "chrf_ci": number(chrf.ci), "chrf_p": number(chrf.p_value)})
         p = lambda v: "baseline" if v is None else f"{v:.4f}"  # noqa: E731
         print(f"| {name} | {bleu.score:.1f} ± {bleu.ci:.1f} | {p(bleu.p_value)} "
               f"| {chrf.score:.1f} ± {chrf.ci:.1f} | {p(chrf.p_value)} |")

@@ -80,6 +80,31 @@ def batches(source, target, batch_size, rng):
         yield {"encoder_inputs": enc, "decoder_inputs": dec_in}, dec_out
 
 
+def draw_maps(args, model, test, hypotheses, source_tokenizer, target_tokenizer, spec, out):
+    """attention_<n>.png for test sentences of 5-9 words (with one of --map-words, if given)."""
+    import tensorflow as tf
+
+    from seqkit.models.seq2seq import Seq2SeqDecoding
+    from seqkit.tasks.translate.attention_map import plot_attention
+
+    if spec.get("attention") == "none":
+        return
+    sources = [p[0] for p in test]
+    decoding = Seq2SeqDecoding(model, max_target_length=args.max_length)
+    words = {w.strip().lower() for w in args.map_words.split(",") if w.strip()}
+    picks = [i for i, s in enumerate(sources) if 5 <= len(s.split()) <= 9
+             and (not words or words & {w.strip(".,!?").lower() for w in s.split()})]
+    for n, i in enumerate(picks[: args.map_count]):
+        ids = source_tokenizer.tokenize(tf.constant([sources[i]]))[:, : args.max_length]
+        out_ids = target_tokenizer.tokenize(tf.constant([hypotheses[i]]))[:, : args.max_length - 1]
+        dec_in = tf.concat([[[2]], tf.cast(out_ids.to_tensor(), tf.int32)], axis=1)
+        weights = decoding.attention_scores(ids.to_tensor(), dec_in)
+        src_tokens = [source_tokenizer.id_to_token(int(t)) for t in ids.flat_values.numpy()]
+        tgt_tokens = [target_tokenizer.id_to_token(int(t)) for t in out_ids.flat_values.numpy()]
+        plot_attention(np.asarray(weights)[0], src_tokens, tgt_tokens + ["[END]"],
+                       out / f"attention_{n}.png", title=f"{args.model}: {sources[i]}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", choices=sorted(MODELS), required=True)
@@ -99,6 +124,10 @@ def main(argv=None):
                         help="comma-separated English words: the attention maps take test sentences "
                         "that contain one of them (e.g. adjectives, to see Spanish put them after "
                         "the noun); default: the first test sentences of 5-9 words")
+    parser.add_argument("--map-count", type=int, default=4, help="attention maps to draw")
+    parser.add_argument("--maps-only", action="store_true",
+                        help="no training: load <out>/<model>/model.weights.h5 and hypotheses.txt "
+                        "of an earlier run with the same options, and draw the attention maps")
     args = parser.parse_args(argv)
 
     import keras
@@ -107,9 +136,7 @@ def main(argv=None):
     from seqkit.data.parallel_text import complete_pairs
     from seqkit.data.unseen_split import unseen_split
     from seqkit.metrics.sequence import sequence_report
-    from seqkit.models.seq2seq import Seq2SeqDecoding
     from seqkit.models.seq2seq import seq2seq_model
-    from seqkit.tasks.translate.attention_map import plot_attention
     from seqkit.training.sequence_loss import MaskedSequenceLoss
     from seqkit.training.sequence_loss import MaskedTokenAccuracy
     from seqkit.tasks.translate.serving import TranslationServing
@@ -149,6 +176,13 @@ def main(argv=None):
         MaskedSequenceLoss(label_smoothing=smoothing),
         metrics=[MaskedTokenAccuracy()],
     )
+
+    if args.maps_only:
+        model.train_on_batch(source[:2], target[:2])  # builds the weights (and optimizer) to load
+        model.load_weights(str(out / "model.weights.h5"))
+        hypotheses = (out / "hypotheses.txt").read_text(encoding="utf-8").split("\n")[: len(test)]
+        draw_maps(args, model, test, hypotheses, source_tokenizer, target_tokenizer, spec, out)
+        return 0
 
     start, cpu_start = time.monotonic(), time.process_time()
     budget = args.minutes * 60
@@ -215,20 +249,7 @@ def main(argv=None):
                                              "train_seconds", "train_cpu_seconds", "steps",
                                              "bleu_by_length")}))
 
-    decoding = Seq2SeqDecoding(model, max_target_length=args.max_length)
-    if spec.get("attention") != "none":
-        words = {w.strip().lower() for w in args.map_words.split(",") if w.strip()}
-        picks = [i for i, s in enumerate(sources) if 5 <= len(s.split()) <= 9
-                 and (not words or words & {w.strip(".,!?").lower() for w in s.split()})][:4]
-        for n, i in enumerate(picks):
-            ids = source_tokenizer.tokenize(tf.constant([sources[i]]))[:, : args.max_length]
-            out_ids = target_tokenizer.tokenize(tf.constant([hypotheses[i]]))[:, : args.max_length - 1]
-            dec_in = tf.concat([[[2]], tf.cast(out_ids.to_tensor(), tf.int32)], axis=1)
-            weights = decoding.attention_scores(ids.to_tensor(), dec_in)
-            src_tokens = [source_tokenizer.id_to_token(int(t)) for t in ids.flat_values.numpy()]
-            tgt_tokens = [target_tokenizer.id_to_token(int(t)) for t in out_ids.flat_values.numpy()]
-            plot_attention(np.asarray(weights)[0], src_tokens, tgt_tokens + ["[END]"],
-                           out / f"attention_{n}.png", title=f"{args.model}: {sources[i]}")
+    draw_maps(args, model, test, hypotheses, source_tokenizer, target_tokenizer, spec, out)
     return 0
 
 
