@@ -178,8 +178,7 @@ def main(argv=None):
     )
 
     if args.maps_only:
-        model.train_on_batch(source[:2], target[:2])  # builds the weights (and optimizer) to load
-        model.load_weights(str(out / "model.weights.h5"))
+        model.load_weights(str(out / "model.weights.h5"))  # a functional model: built already
         hypotheses = (out / "hypotheses.txt").read_text(encoding="utf-8").split("\n")[: len(test)]
         draw_maps(args, model, test, hypotheses, source_tokenizer, target_tokenizer, spec, out)
         return 0
