@@ -61,14 +61,16 @@ def main(argv=None):
     print("| system | BLEU (95% CI) | p vs baseline | chrF (95% CI) | p vs baseline |")
     print("|---|---|---|---|---|")
     for i, name in enumerate(results["System"]):
-        bleu, chrf = results["BLEU"][i], results["chrF2"][i]
-        number = lambda v: None if v is None else float(v)  # noqa: E731 (numpy floats)
-        rows.append({"system": name, "bleu": number(bleu.score), "bleu_ci": number(bleu.ci),
-                     "bleu_p": number(bleu.p_value), "chrf": number(chrf.score),
-                     "chrf_ci": number(chrf.ci), "chrf_p": number(chrf.p_value)})
-        p = lambda v: "baseline" if v is None else f"{v:.4f}"  # noqa: E731
-        print(f"| {name} | {bleu.score:.1f} ± {bleu.ci:.1f} | {p(bleu.p_value)} "
-              f"| {chrf.score:.1f} ± {chrf.ci:.1f} | {p(chrf.p_value)} |")
+        row = {"system": name}
+        for key, metric in (("bleu", "BLEU"), ("chrf", "chrF2")):
+            result = results[metric][i]
+            row.update({key: float(result.score), f"{key}_ci": float(result.ci),
+                        f"{key}_p": None if result.p_value is None else float(result.p_value)})
+        rows.append(row)
+        cells = [f"{row[k]:.1f} ± {row[k + '_ci']:.1f} | "
+                 + ("baseline" if row[k + "_p"] is None else f"{row[k + '_p']:.4f}")
+                 for k in ("bleu", "chrf")]
+        print(f"| {name} | {cells[0]} | {cells[1]} |")
     if args.json:
         pathlib.Path(args.json).write_text(json.dumps(rows, indent=1))
     return 0
