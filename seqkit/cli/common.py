@@ -97,8 +97,15 @@ def describe_os_error(error):
 def _signals_interrupt():
     """SIGINT and SIGTERM raise `KeyboardInterrupt` in the main thread; yields the signals seen."""
     received = []
+    # Set (under the lock) when the command is over and the handlers go back; a
+    # redelivery still pending then must not kill the process by the default
+    # action (exit -15 instead of 143, seen once in CI).
+    over = threading.Event()
+    lock = threading.Lock()
 
     def interrupt(signum, frame):
+        if over.is_set():
+            return
         received.append(signum)
         run_dir.request_stop(signum)  # no output is published from now on
         raise KeyboardInterrupt
@@ -110,9 +117,14 @@ def _signals_interrupt():
         if received and issubclass(info.exc_type, KeyboardInterrupt):
             # From another thread, a moment later: sent from here, the handler
             # would run inside this hook and be swallowed again.
-            threading.Timer(0.05, os.kill, (os.getpid(), received[-1])).start()
+            threading.Timer(0.05, redeliver, (received[-1],)).start()
             return
         previous_hook(info)
+
+    def redeliver(signum):
+        with lock:
+            if not over.is_set():
+                os.kill(os.getpid(), signum)
 
     previous_hook = sys.unraisablehook
     sys.unraisablehook = unraisable
@@ -125,6 +137,8 @@ def _signals_interrupt():
     try:
         yield received
     finally:
+        with lock:
+            over.set()
         sys.unraisablehook = previous_hook
         for signum, handler in previous.items():
             signal.signal(signum, handler)
