@@ -19,13 +19,18 @@ class ForecastLoss(keras.losses.Loss):
         kind: `"mse"`, `"mae"` or `"pinball"`.
         std: list of floats, one per target.
         quantiles: list of levels in (0, 1) (pinball only).
+        transform: `"none"` or `"log1p"`: the error is measured between
+            `log1p` of the actual and forecast values (a model with
+            `target_transform="log1p"`, whose `std` are those of `log1p(y)`).
+            Defaults to `"none"`.
 
     Call arguments:
         y_true: `(batch, horizon, targets)`.
         y_pred: the same, or `(..., len(quantiles))` for pinball.
     """
 
-    def __init__(self, kind="mse", std=(1.0,), quantiles=None, name="forecast_loss", **kwargs):
+    def __init__(self, kind="mse", std=(1.0,), quantiles=None, transform="none",
+                 name="forecast_loss", **kwargs):
         super().__init__(name=name, **kwargs)
         if kind not in LOSSES:
             raise ValueError(f"`kind` must be one of {LOSSES}. Received: kind={kind!r}")
@@ -35,10 +40,19 @@ class ForecastLoss(keras.losses.Loss):
         self.kind = kind
         self.std = [float(s) for s in std]
         self.quantiles = [float(q) for q in quantiles] if quantiles else None
+        if transform not in ("none", "log1p"):
+            raise ValueError("`transform` must be 'none' or 'log1p'. "
+                             f"Received: transform={transform!r}")
+        self.transform = transform
 
     def call(self, y_true, y_pred):
         std = ops.convert_to_tensor(self.std, dtype=y_pred.dtype)
         y_true = ops.cast(y_true, y_pred.dtype)
+        if self.transform == "log1p":
+            # The model's expm1 output is above -1; the floor only keeps log1p finite
+            # where float32 rounds it to -1 (a log1p of about -14 standard units).
+            y_true = ops.log1p(ops.maximum(y_true, 0.0))
+            y_pred = ops.log1p(ops.maximum(y_pred, -1.0 + 1e-6))
         if self.kind == "pinball":
             levels = ops.convert_to_tensor(self.quantiles, dtype=y_pred.dtype)
             error = (ops.expand_dims(y_true, -1) - y_pred) / ops.expand_dims(std, -1)
@@ -49,5 +63,6 @@ class ForecastLoss(keras.losses.Loss):
 
     def get_config(self):
         config = super().get_config()
-        config.update({"kind": self.kind, "std": self.std, "quantiles": self.quantiles})
+        config.update({"kind": self.kind, "std": self.std, "quantiles": self.quantiles,
+                       "transform": self.transform})
         return config

@@ -19,6 +19,13 @@ non-decreasing by `OrderedQuantiles`. With `subtract_last`, the last observed
 value of each target (standardized) is subtracted from the window's target
 channels and added back to the forecast (NLinear's trick against a level
 shift between training and test).
+
+With `target_transform="log1p"` the model works on `log1p` of the targets:
+their channels of the raw window go through `log1p` before standardization
+(`mean` and `std` of the target columns are then statistics of `log1p(y)`),
+and the forecast comes back through `expm1`. Quantiles survive a monotone
+map, so the levels stay levels; an interval then widens with the level of the
+series, as it does for counts, sales and concentrations.
 """
 
 import keras
@@ -28,6 +35,7 @@ from seqkit import layers
 from seqkit.models.forecast_rollout import RolloutDecoder
 
 KINDS = ("lstm", "gru", "seq2seq", "transformer", "dlinear")
+TRANSFORMS = ("none", "log1p")
 
 
 @keras.saving.register_keras_serializable(package="seqkit")
@@ -54,6 +62,8 @@ class Forecaster(keras.Model):
         kernel_size: int. DLinear's moving-average width. Defaults to `25`.
         cell: `"lstm"` or `"gru"`, the seq2seq cell. Defaults to `"lstm"`.
         subtract_last: bool. Defaults to `False`.
+        target_transform: `"none"` or `"log1p"` (the targets must be >= 0;
+            a negative raw value is read as 0). Defaults to `"none"`.
         **kwargs: `keras.Model` arguments.
 
     Call arguments:
@@ -67,10 +77,14 @@ class Forecaster(keras.Model):
 
     def __init__(self, kind, window, horizon, mean, std, target_index, known_index=(),
                  quantiles=None, units=64, num_layers=1, num_heads=4, intermediate_dim=128,
-                 dropout=0.0, kernel_size=25, cell="lstm", subtract_last=False, **kwargs):
+                 dropout=0.0, kernel_size=25, cell="lstm", subtract_last=False, target_transform="none",
+                 **kwargs):
         super().__init__(**kwargs)
         if kind not in KINDS:
             raise ValueError(f"`kind` must be one of {KINDS}. Received: kind={kind!r}")
+        if target_transform not in TRANSFORMS:
+            raise ValueError(f"`target_transform` must be one of {TRANSFORMS}. "
+                             f"Received: target_transform={target_transform!r}")
         if quantiles is not None and list(quantiles) != sorted(set(quantiles)):
             raise ValueError(f"`quantiles` must increase. Received: quantiles={quantiles}")
         self.kind = kind
@@ -89,6 +103,7 @@ class Forecaster(keras.Model):
         self.kernel_size = kernel_size
         self.cell = cell
         self.subtract_last = subtract_last
+        self.target_transform = target_transform
 
         targets = len(self.target_index)
         self.num_outputs = horizon * targets * (len(self.quantiles) if self.quantiles else 1)
@@ -143,6 +158,10 @@ class Forecaster(keras.Model):
         if self.known_index and future is None:
             raise ValueError("This forecaster needs the known covariates' future values "
                              "as inputs['future'].")
+        if self.target_transform == "log1p":
+            # Only the target channels; covariates keep their units.
+            is_target = ops.sum(ops.one_hot(self.target_index, window.shape[-1]), axis=0) > 0
+            window = ops.where(is_target, ops.log1p(ops.maximum(window, 0.0)), window)
         x = self.scale_in(window)
         future = self.scale_future(future) if self.known_index else None
         targets = len(self.target_index)
@@ -187,7 +206,10 @@ class Forecaster(keras.Model):
         if self.subtract_last:
             shape = (-1, 1, targets, 1) if self.quantiles else (-1, 1, targets)
             forecast = forecast + ops.reshape(level, shape)
-        return self.scale_out(forecast)
+        forecast = self.scale_out(forecast)
+        if self.target_transform == "log1p":
+            forecast = ops.expm1(forecast)
+        return forecast
 
     def get_config(self):
         config = super().get_config()
@@ -198,6 +220,6 @@ class Forecaster(keras.Model):
             "num_layers": self.num_layers, "num_heads": self.num_heads,
             "intermediate_dim": self.intermediate_dim, "dropout": self.dropout,
             "kernel_size": self.kernel_size, "cell": self.cell,
-            "subtract_last": self.subtract_last,
+            "subtract_last": self.subtract_last, "target_transform": self.target_transform,
         })
         return config

@@ -86,3 +86,39 @@ def test_pinball_loss_matches_the_metric_in_standard_units():
     assert loss == pytest.approx(expected, rel=1e-5)
     mse = float(ForecastLoss("mse", std)(y, q[..., 1]))
     assert mse == pytest.approx(np.mean(((y - q[..., 1]) / scale) ** 2), rel=1e-5)
+
+
+@pytest.mark.parametrize("kind", ["lstm", "dlinear"])
+def test_log1p_transform_is_the_same_model_in_log_space(kind):
+    # f_log1p(window) == expm1(f(window with log1p targets)) for the same weights and
+    # statistics: the covariate channel keeps its units, the quantiles their order.
+    log_stats = dict(mean=[3.9, 3.9, 0.0], std=[0.2, 0.2, 1.0])
+    options = dict(units=8, intermediate_dim=16, kernel_size=5, quantiles=[0.1, 0.5, 0.9])
+    plain = Forecaster(kind, 12, 4, target_index=[0, 1], known_index=[2], **log_stats,
+                       **options)
+    logged = Forecaster(kind, 12, 4, target_index=[0, 1], known_index=[2], **log_stats,
+                        target_transform="log1p", **options)
+    window = np.abs(WINDOW)
+    inputs = {"window": window, "future": FUTURE}
+    logged(inputs)
+    plain(inputs)
+    logged.set_weights([w * 3 for w in plain.get_weights()])
+    plain.set_weights(logged.get_weights())
+    in_log = window.copy()
+    in_log[..., :2] = np.log1p(in_log[..., :2])
+    expected = np.expm1(np.asarray(plain({"window": in_log, "future": FUTURE}), np.float64))
+    got = np.asarray(logged(inputs))
+    np.testing.assert_allclose(got, expected, rtol=1e-4)
+    assert np.all(got >= -1) and np.all(np.diff(got, axis=-1) >= 0)
+
+
+def test_log1p_loss_measures_the_error_in_log_space():
+    y = RNG.uniform(0, 200, size=(5, 4, 2)).astype("float32")
+    q = np.sort(RNG.uniform(0, 200, size=(5, 4, 2, 3)), axis=-1).astype("float32")
+    std = [0.8, 1.2]
+    for kind, quantiles, pred in (("pinball", [0.1, 0.5, 0.9], q), ("mae", None, q[..., 1])):
+        logged = float(ForecastLoss(kind, std, quantiles, transform="log1p")(y, pred))
+        plain = float(ForecastLoss(kind, std, quantiles)(np.log1p(y), np.log1p(pred)))
+        assert logged == pytest.approx(plain, rel=1e-5)
+    with pytest.raises(ValueError, match="transform"):
+        ForecastLoss("mse", std, transform="log")

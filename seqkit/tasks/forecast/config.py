@@ -10,6 +10,7 @@ from seqkit.errors import ConfigError
 from seqkit.models.forecast_baselines import BASELINES
 from seqkit.models.forecast_loss import LOSSES
 from seqkit.models.forecasting import KINDS
+from seqkit.models.forecasting import TRANSFORMS
 from seqkit.tasks.forecast.calibration import CALIBRATIONS
 
 
@@ -41,6 +42,13 @@ class ForecastDataConfig:
             (null: all).
         baselines: the classical forecasts evaluation puts beside the model
             (last_value, seasonal_naive, holt_winters; Holt-Winters is the slow one).
+        target_transform: "none", or "log1p": the model learns and forecasts
+            log(1 + y) of the targets (which must then be >= 0) and maps its
+            forecast back with exp(y) - 1 inside the graph; the training
+            statistics and the loss of the targets are those of log(1 + y).
+            For skewed, non-negative series (concentrations, counts, sales),
+            whose spread grows with their level. Metrics, baselines and
+            exports stay in original units.
     """
 
     train: str | None = None
@@ -60,10 +68,11 @@ class ForecastDataConfig:
     season: int = 7
     baseline_history: int | None = None
     baselines: tuple[str, ...] = BASELINES
+    target_transform: str = "none"
 
     SECTION: ClassVar[str] = "data"
     PATHS: ClassVar[tuple] = ("train",)
-    CHOICES: ClassVar[dict] = {"fill": lambda: FILLS}
+    CHOICES: ClassVar[dict] = {"fill": lambda: FILLS, "target_transform": lambda: TRANSFORMS}
 
     def __post_init__(self):
         config_lib.positive(self, "window", "horizon", "stride", "eval_stride", "season")

@@ -252,7 +252,8 @@ class ForecastTask(Task):
             quantiles=self.quantiles or None, units=model.units, num_layers=model.num_layers,
             num_heads=model.num_heads, intermediate_dim=model.intermediate_dim,
             dropout=model.dropout, kernel_size=model.kernel_size, cell=model.cell,
-            subtract_last=model.subtract_last, name="forecaster",
+            subtract_last=model.subtract_last, target_transform=data.target_transform,
+            name="forecaster",
         )
         window = np.zeros((1, data.window, len(columns)), np.float32)
         future = np.zeros((1, data.horizon, len(data.known_covariates)), np.float32)
@@ -264,7 +265,8 @@ class ForecastTask(Task):
 
         data = self.config.data
         _, std = assets.stats(list(data.target_columns))
-        return {"loss": ForecastLoss(self.config.model.loss, std, self.quantiles or None)}
+        return {"loss": ForecastLoss(self.config.model.loss, std, self.quantiles or None,
+                                     transform=data.target_transform)}
 
     # ---- evaluation and prediction
 

@@ -261,3 +261,44 @@ def test_export_with_known_covariates_takes_their_future_values(tmp_path):
     assert float(written[2]["sales_q90"]) == pytest.approx(float(direct[0, 2, 0, 2]), abs=1e-4)
     runner.forecast(version, history, tmp_path / "forecast.csv")
     assert (tmp_path / "forecast.csv").read_text() == (tmp_path / "next.csv").read_text()
+
+
+@pytest.mark.large
+def test_log1p_export_maps_back_to_original_units_in_the_graph(tmp_path):
+    """With data.target_transform log1p, serving_default on raw windows in a fresh
+    process equals the in-memory model (log1p in, expm1 out, calibration after)."""
+    import dataclasses
+
+    import keras
+
+    from seqkit import runner
+    from seqkit.config import load_config
+    from seqkit.run import Run
+    from seqkit.tasks import get_task
+    from seqkit.tasks.forecast.calibration import Calibration
+    from seqkit.tasks.forecast.evaluation import calibrated
+
+    path = recipe(tmp_path, target_transform="log1p")
+    task = get_task(load_config([path]))
+    train, _ = task.read_training_data()
+    assets = task.build_assets(train, task.validate_data(task.data_files()))
+    # The target's statistics are those of log1p(sales): about log(16), not 16.
+    assert 2.0 < assets.normalizer.mean["sales"] < 3.5
+    keras.utils.set_random_seed(3)
+    model = task.build_model(assets)  # untrained: the plumbing, not the quality
+    fitted = Calibration("cqr", np.array([[0.5], [-0.2], [1.0]]))
+    run = Run(path=None, config=task.config, task=task, model=model,
+              assets=dataclasses.replace(assets, calibration=fitted))
+    version = runner.export(run, tmp_path / "serving")
+    window = np.random.default_rng(5).uniform(0, 40, (6, 14, 2)).astype("float32")
+    raw = np.asarray(model(window))
+    assert np.all(raw > -1) and 5 < np.median(raw) < 60  # original units, not log units
+    expected = calibrated(raw, fitted, window[..., :1])
+    np.save(tmp_path / "window.npy", window)
+    subprocess.run([sys.executable, "-c", FRESH_PROCESS, str(version), str(tmp_path / "window.npy"),
+                    str(tmp_path / "out.npz")], check=True)
+    got = np.load(tmp_path / "out.npz")
+    # Within 1e-5 relative: expm1 turns float32 rounding in log space (a few ulps of
+    # values near 4, some 1e-6) into a relative error in original units.
+    np.testing.assert_allclose(got["quantiles"], expected, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(got["forecast"], expected[..., 1], rtol=1e-5, atol=1e-5)

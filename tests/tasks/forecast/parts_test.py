@@ -149,3 +149,31 @@ def test_known_covariates_come_from_the_rows_after_the_last_target(write):
     table = data_lib.load_table(data, short, allow_missing=["sales"])
     with pytest.raises(DataError, match="2 future rows of known covariates"):
         history.history_windows(data, table)
+
+
+def test_log1p_statistics_are_those_of_the_transformed_targets(write):
+    data = config(target_transform="log1p")
+    table = data_lib.load_table(data, series_csv(write))
+    stats = data_lib.statistics(data, table)
+    train = np.concatenate([s.values[:40] for s in table.series])
+    assert stats.mean["sales"] == pytest.approx(np.log1p(train[:, 0]).mean())
+    assert stats.std["sales"] == pytest.approx(np.log1p(train[:, 0]).std())
+    # Covariates keep their units.
+    assert stats.mean["temp"] == pytest.approx(train[:, 1].mean())
+
+
+def test_log1p_refuses_a_negative_target_naming_line_and_column(write):
+    path = series_csv(write)
+    lines = open(path).read().splitlines()
+    date, store, _, temp = lines[5].split(",")
+    lines[5] = f"{date},{store},-2.5,{temp}"
+    bad = write("neg.csv", "\n".join(lines) + "\n")
+    # Without the transform a negative value is fine.
+    data_lib.load_table(config(), bad)
+    with pytest.raises(DataError, match=r"line 6, column 'sales': -2.5 is negative .*log1p"):
+        data_lib.load_table(config(target_transform="log1p"), bad)
+    # A negative covariate is fine either way.
+    lines = open(path).read().splitlines()
+    date, store, sales, _ = lines[5].split(",")
+    lines[5] = f"{date},{store},{sales},-3"
+    data_lib.load_table(config(target_transform="log1p"), write("cov.csv", "\n".join(lines) + "\n"))
