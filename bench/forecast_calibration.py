@@ -11,6 +11,9 @@ Two steps, so that one training per model and seed serves every method:
     #    validation windows and measured on the test windows (the report)
     python3 bench/forecast_calibration.py compare /tmp/calib
     python3 bench/forecast_calibration.py compare /tmp/calib --test
+    # 3. per model and seed, the default calibration's coverage with a block-bootstrap
+    #    standard error over the windows, and each model's mean over seeds
+    python3 bench/forecast_calibration.py pairs /tmp/calib --test
 
 The selection step never reads the test arrays: `compare` without `--test` loads only
 the validation ones. The validation halves are split in time (the first windows, then the
@@ -239,6 +242,72 @@ def compare(args):
     return 0
 
 
+def block_bootstrap(values, block=7, resamples=2000, seed=0):
+    """Moving-block bootstrap of the mean of a series of per-window values.
+
+    Resamples `ceil(n / block)` runs of `block` consecutive windows (start
+    drawn uniformly among the n - block + 1), cut to n values: neighbouring
+    windows' errors are correlated, so resampling single windows would
+    understate the spread. Returns (standard error, 2.5th, 97.5th percentile).
+    """
+    values = np.asarray(values, np.float64)
+    count = len(values)
+    block = min(block, count)
+    rng = np.random.default_rng(seed)
+    starts = rng.integers(0, count - block + 1, size=(resamples, -(-count // block)))
+    index = (starts[..., None] + np.arange(block)).reshape(resamples, -1)[:, :count]
+    means = values[index].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(means.std()), float(low), float(high)
+
+
+def pairs(args):
+    """Per model and seed: the default calibration's coverage on one part, with its
+    block-bootstrap standard error over the windows; then each model's mean over seeds."""
+    from seqkit.tasks.forecast.config import ForecastModelConfig
+
+    default = ForecastModelConfig()
+    method, recent = default.calibration, default.calibration_recent
+    part = "test" if args.test else "validation second half"
+    print(f"coverage of the 10-90% interval (nominal 0.80), calibration {method} recent {recent} "
+          f"({'fitted on all of validation' if args.test else 'fitted on the first half'}), "
+          f"on the {part}; SE and 95% interval: moving-block bootstrap (blocks of 7 windows)\n")
+    print("| data | model | seed | MASE | raw | calibrated | SE | 95% interval | within 0.05 |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    means = {}
+    for meta_path in sorted(args.runs.glob("*.json")):
+        meta = json.loads(meta_path.read_text())
+        with np.load(meta_path.with_suffix(".npz")) as arrays:
+            validation = {k: arrays[f"validation_{k}"] for k in ("outputs", "actual", "history")}
+            if args.test:
+                fit_on = validation
+                scored = {k: arrays[f"test_{k}"] for k in ("outputs", "actual", "history")}
+            else:
+                half = len(validation["actual"]) // 2
+                fit_on = {k: v[:half] for k, v in validation.items()}
+                scored = {k: v[half:] for k, v in validation.items()}
+        fitted = _fit(method, recent, fit_on, meta["quantiles"])
+        fixed = np.asarray(fitted.apply(scored["outputs"].astype(np.float32),
+                                        scored["history"].astype(np.float32)))
+        actual = scored["actual"]
+        inside = (actual >= fixed[..., 0]) & (actual <= fixed[..., -1])
+        per_window = inside.reshape(len(actual), -1).mean(axis=1)
+        raw, _ = _score(None, scored)
+        error, low, high = block_bootstrap(per_window)
+        coverage = float(per_window.mean())
+        mase = meta["test_mase"] if args.test else meta["validation_mase"]
+        print(f"| {meta['recipe']} | {meta['kind']} | {meta['seed']} | {mase:.3f} | {raw:.3f} | "
+              f"{coverage:.3f} | {error:.3f} | {low:.3f}-{high:.3f} | "
+              f"{'yes' if abs(coverage - 0.8) <= 0.05 else 'NO'} |")
+        means.setdefault((meta["recipe"], meta["kind"]), []).append(coverage)
+    print("\n| data | model | seeds | mean coverage | within 0.05 |\n|---|---|---|---|---|")
+    for (recipe, kind), values in means.items():
+        mean = float(np.mean(values))
+        print(f"| {recipe} | {kind} | {len(values)} | {mean:.3f} | "
+              f"{'yes' if abs(mean - 0.8) <= 0.05 else 'NO'} |")
+    return 0
+
+
 def _print(rows, test):
     """Per data set and method: per model (mean over seeds) and the gaps to nominal."""
     parts = ("val2",) + (("test",) if test else ())
@@ -287,7 +356,14 @@ def main():
     two.add_argument("runs", type=pathlib.Path)
     two.add_argument("--test", action="store_true",
                      help="also fit on all validation windows and measure on test")
+    three = commands.add_parser("pairs")
+    three.add_argument("runs", type=pathlib.Path)
+    three.add_argument("--test", action="store_true",
+                       help="fit on all validation windows and measure on test (else: the "
+                            "validation halves)")
     args = parser.parse_args()
+    if args.command == "pairs":
+        return pairs(args)
     if args.command == "train":
         if not args.data_dir.is_dir():
             print(f"no data: {args.data_dir} is absent (pass --data-dir)")

@@ -1,4 +1,5 @@
-"""bench/forecast_calibration.py's weighted conformal quantile and recency weights, by hand."""
+"""bench/forecast_calibration.py's weighted conformal quantile, recency weights and block
+bootstrap, by hand."""
 
 import pathlib
 import runpy
@@ -44,3 +45,19 @@ def test_weighted_quantile_by_hand(bench):
         np.testing.assert_array_equal(
             bench.weighted_conformal_quantile(both, weights, level), expected)
     assert conformal_quantile(scores, 0.3) == 2.0
+
+
+def test_block_bootstrap_keeps_runs_of_windows_together(bench):
+    # A constant series has no spread.
+    assert bench.block_bootstrap(np.ones(50))[0] == 0.0
+    # Blocks of one window: the i.i.d. bootstrap, SE sqrt(p (1 - p) / n).
+    values = np.tile(np.r_[np.ones(7), np.zeros(7)], 20)
+    single, low, high = bench.block_bootstrap(values, block=1, resamples=4000)
+    assert single == pytest.approx(np.sqrt(0.25 / len(values)), rel=0.1)
+    assert low < values.mean() < high
+    # Alternating runs of seven 1s and seven 0s: a block of 7 consecutive windows holds
+    # 0 to 7 ones, so its SE is wider than the i.i.d. one.
+    assert bench.block_bootstrap(values, block=7, resamples=4000)[0] > 1.3 * single
+    # With block = n the only resample is the series itself, in order.
+    error, low, high = bench.block_bootstrap(np.arange(10.0), block=10)
+    assert error == pytest.approx(0.0, abs=1e-12) and low == high == pytest.approx(4.5)

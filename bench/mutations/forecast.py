@@ -199,4 +199,12 @@ MUTATIONS = [
         tests=(MODELS,),
         description="the log1p loss measures the error in original units, not in log space",
     ),
+    Mutation(
+        name="forecast_bench_bootstrap_blocks_of_one_window",
+        path="bench/forecast_calibration.py",
+        old="index = (starts[..., None] + np.arange(block)).reshape(resamples, -1)[:, :count]",
+        new="index = (starts[..., None] + 0 * np.arange(block)).reshape(resamples, -1)[:, :count]",
+        tests=(BENCH_CALIBRATION,),
+        description="the block bootstrap repeats one window per block instead of a run of them",
+    ),
 ]
