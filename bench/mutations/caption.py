@@ -128,4 +128,20 @@ MUTATIONS = [
         tests=("tests/tasks/caption_test.py::test_loss_is_label_smoothed_cross_entropy_over_the_words",),
         description="train.label_smoothing is accepted but the caption loss is not smoothed",
     ),
+    Mutation(
+        name="caption_transformer_attention_one_head",
+        path="seqkit/models/transformer_decoder.py",
+        old="return x, ops.mean(scores[0], axis=1)",
+        new="return x, scores[0][:, 0]",
+        tests=("tests/models/captioner_test.py::test_transformer_attention_is_the_last_blocks_cross_attention_over_heads",),
+        description="the caption Transformer's attention map is its first head's, not the mean over heads",
+    ),
+    Mutation(
+        name="caption_transformer_attention_of_the_lstm_path",
+        path="seqkit/models/captioner.py",
+        old="if self.is_transformer:\n            every_region",
+        new="if False:\n            every_region",
+        tests=("tests/models/captioner_test.py", "tests/tasks/caption_test.py::test_transformer_caption_with_attention_plot"),
+        description="attention maps of a Transformer captioner go down the LSTM decoder's path",
+    ),
 ]

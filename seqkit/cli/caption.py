@@ -12,7 +12,8 @@ from seqkit.cli.common import handle_errors
               help="Beam search with this many beams (1: greedy). Defaults to the run's decode.beam_width.")
 @click.option("--attention", "attention", type=click.Path(dir_okay=False), default=None,
               help="Write a PNG with one panel per word: the decoder's attention over the image "
-                   "(lstm_attention decoder; one IMAGE).")
+                   "(the LSTM's additive attention, or the Transformer's last-block "
+                   "cross-attention averaged over heads; one IMAGE).")
 @handle_errors
 def command(run_dir, images, beam_width, attention):
     """Caption each IMAGE (PNG or JPEG) with a trained caption run, one line per image.

@@ -141,10 +141,17 @@ class CaptionGenerator:
         return sampler(self.next, prompt, cache=cache, index=1, end_token_id=self.end_id)
 
     def attention(self, images, tokens):
-        """Attention weights `(B, T, regions)` of the LSTM decoder reading `tokens`."""
-        if self.is_transformer:
-            raise ValueError("Attention maps come from the lstm_attention decoder; this model has a transformer.")
+        """Attention weights `(B, T, regions)` of the decoder reading `tokens`.
+
+        The LSTM decoder's additive attention, or the Transformer decoder's
+        last-block cross-attention averaged over its heads. Row `t` is what
+        the decoder read to predict the word after `tokens[:, t]`; each row
+        sums to 1.
+        """
         regions = self.encoder(images, training=False)
+        if self.is_transformer:
+            every_region = ops.ones(ops.shape(regions)[:2], "bool")
+            return self.decoder.attention_scores(tokens, regions, every_region)
         _, weights = self.decoder(tokens, regions, return_attention_scores=True)
         return weights
 

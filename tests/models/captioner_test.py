@@ -64,14 +64,38 @@ def test_mobilenet_backbone_from_scratch():
     assert regions.shape[0] == 1 and regions.shape[-1] == 16 and regions.shape[1] >= 1
 
 
-def test_attention_weights_over_regions_sum_to_one():
-    model = make("lstm_attention")
+@pytest.mark.parametrize("decoder", ["lstm_attention", "transformer"])
+def test_attention_weights_over_regions_sum_to_one(decoder):
+    model = make(decoder)
     images, tokens = inputs()
     weights = CaptionGenerator(model, 2, 3, LENGTH).attention(images, tokens)
     weights = np.asarray(weights)
     assert weights.shape == (3, LENGTH, 16)  # 32x32 -> a 4x4 grid
     np.testing.assert_allclose(weights.sum(-1), 1.0, atol=1e-5)
     assert (weights >= 0).all() and weights.std() > 0
+
+
+def test_transformer_attention_is_the_last_blocks_cross_attention_over_heads():
+    # The reference: the last block's own cross-attention layer, called on the
+    # normalised output of its self-attention sublayer, with its scores averaged
+    # over heads (pre-norm blocks).
+    model = make("transformer")
+    images, tokens = inputs()
+    decoder = model.get_layer("decoder")
+    regions = model.get_layer("image_encoder")(images, training=False)
+    x = decoder._embed(tokens, 0, False)
+    for block in decoder.blocks[:-1]:
+        x = block(x, regions)
+    block = decoder.blocks[-1]
+    normed = block.self_attention_norm(x)
+    x = x + block.self_attention(normed, normed, use_causal_mask=True)
+    _, scores = block.cross_attention(block.cross_attention_norm(x), regions,
+                                      return_attention_scores=True)
+    expected = np.asarray(scores).mean(axis=1)
+    got = np.asarray(CaptionGenerator(model, 2, 3, LENGTH).attention(images, tokens))
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+    # Each word reads the regions differently.
+    assert np.abs(got[:, 1:] - got[:, :-1]).max() > 1e-4
 
 
 @pytest.mark.parametrize("decoder", ["lstm_attention", "transformer"])

@@ -27,14 +27,18 @@ def scenes(tmp_path_factory):
     return folder
 
 
-def _fit_args(scenes, run_dir, *extra):
+LSTM = ("model.decoder=lstm_attention", "model.decoder.embedding_dim=8",
+        "model.decoder.attention_units=8")
+
+
+def _fit_args(scenes, run_dir, *extra, decoder=LSTM):
     return [
         "fit", str(RECIPE), "--run-dir", str(run_dir),
         "--data", f"train={scenes / 'train.csv'}", "--data", f"validation={scenes / 'validation.csv'}",
         "--data", f"test={scenes / 'test.csv'}",
         "--set", "train.epochs=1", "--set", "train.batch_size=8", "--set", "model.image_size=32",
         "--set", "model.hidden_dim=16", "--set", "model.encoder.filters=[4,8]",
-        "--set", "model.decoder.embedding_dim=8", "--set", "model.decoder.attention_units=8",
+        *[arg for setting in decoder for arg in ("--set", setting)],
         "--set", "decode.beam_width=3",
         *extra,
     ]
@@ -58,6 +62,19 @@ def test_caption_with_beam_and_attention_plot(run_dir, scenes, tmp_path):
     assert outcome.exit_code == 0, outcome.output
     caption, path = outcome.output.splitlines()[0].split("\t")
     assert path == str(image)  # an untrained model may well say nothing yet
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_transformer_caption_with_attention_plot(scenes, tmp_path):
+    run = tmp_path / "transformer"
+    # The recipe's decoder (the Transformer), one block.
+    fitted = CliRunner().invoke(main, _fit_args(scenes, run, decoder=("model.decoder.num_layers=1",)))
+    assert fitted.exit_code == 0, fitted.output
+    image = scenes / "images" / "heldout_00000.png"
+    plot = tmp_path / "attention.png"
+    outcome = CliRunner().invoke(main, ["caption", str(run), str(image), "--attention", str(plot)])
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.output.splitlines()[-1] == f"attention: {plot}"
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

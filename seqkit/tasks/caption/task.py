@@ -211,7 +211,8 @@ class CaptionTask(Task):
         return captions
 
     def attention_maps(self, run, path, caption):
-        """(image, words, weights (words, regions), grid) of the LSTM decoder reading `caption`."""
+        """(image, words, weights (words, regions), grid) of the decoder reading `caption`
+        (the Transformer's: its last block's cross-attention, averaged over heads)."""
         from seqkit.models.captioner import CaptionGenerator
 
         tokenizer = run.assets.tokenizer
@@ -233,8 +234,6 @@ class CaptionTask(Task):
             raise DataError(reason, path=path)
         caption = self.caption_paths(run, [str(path)], beam_width)[0]
         if attention_path is not None:
-            if self.config.model.decoder.kind != "lstm_attention":
-                raise ConfigError("--attention needs model.decoder.kind lstm_attention (additive attention)")
             from seqkit.tasks.caption.attention_plot import plot_attention
 
             image, words, weights, grid = self.attention_maps(run, str(path), caption)
