@@ -70,10 +70,11 @@ def load_run(run_dir):
     assets = task.load_assets(run.assets)
     try:
         model = keras.saving.load_model(str(run.model), compile=False)
-    except Exception as error:  # a truncated or foreign file
+    except Exception as error:  # a truncated or foreign file, or an older layout
         first = str(error).splitlines()[0] if str(error) else ""
         raise RunDirError(
-            f"cannot load {run.model} ({type(error).__name__}: {first}). "
-            "The file is corrupt; train the run again with --overwrite"
+            f"cannot load {run.model} ({type(error).__name__}: {first}). The file is corrupt, "
+            "or an older seqkit saved it with layers whose weights have changed since; train "
+            "the run again with --overwrite"
         ) from error
     return Run(path=pathlib.Path(run.path), config=config, task=task, model=model, assets=assets)

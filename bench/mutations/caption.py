@@ -144,4 +144,20 @@ MUTATIONS = [
         tests=("tests/models/captioner_test.py", "tests/tasks/caption_test.py::test_transformer_caption_with_attention_plot"),
         description="attention maps of a Transformer captioner go down the LSTM decoder's path",
     ),
+    Mutation(
+        name="caption_lstm_keys_projected_twice",
+        path="seqkit/models/attention_lstm_decoder.py",
+        old="self.attention(h, regions, projected_key=keys, return_attention_scores=True)",
+        new="self.attention(h, regions, keys, return_attention_scores=True)",
+        tests=("tests/models/captioner_test.py::test_lstm_decoder_projects_each_region_once_with_the_attention_kernel",),
+        description="the LSTM decoder's cached keys go through the attention's key kernel again at every word",
+    ),
+    Mutation(
+        name="caption_lstm_keys_not_the_attention_projection",
+        path="seqkit/models/attention_lstm_decoder.py",
+        old='"keys": self.attention.project_key(regions),',
+        new='"keys": self.attention.project_key(regions) * 0.5,',
+        tests=("tests/models/captioner_test.py::test_lstm_decoder_projects_each_region_once_with_the_attention_kernel",),
+        description="the cached keys differ from the attention layer's own projection of the regions",
+    ),
 ]

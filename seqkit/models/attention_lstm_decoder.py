@@ -15,7 +15,7 @@ class AttentionLSTMDecoder(keras.layers.Layer):
     The state starts from the mean region, `h_0 = tanh(W_h r̄)`,
     `c_0 = tanh(W_c r̄)`. At step `t`, with the previous word `y_{t-1}`:
 
-        α_t = softmax_s(vᵀ tanh(W₁ h_{t-1} + W₂ K r_s + b))   (AdditiveAttention)
+        α_t = softmax_s(vᵀ tanh(W₁ h_{t-1} + W₂ r_s + b))   (AdditiveAttention)
         z_t = Σ_s α_{t,s} r_s
         h_t, c_t = LSTM([E y_{t-1}; z_t], (h_{t-1}, c_{t-1}))
         logits_t = W_o tanh(W_d [h_t; z_t; E y_{t-1}])
@@ -23,7 +23,9 @@ class AttentionLSTMDecoder(keras.layers.Layer):
     Training runs the step over the whole (teacher-forced) sequence with
     `seqkit.layers._scan.scan` (its gradient compiles under XLA); generation
     calls the same step once per word (`step`), with the region features
-    carried in the cache.
+    carried in the cache. `W₂ r_s + b` does not depend on the step, so it is
+    computed once per image (`AdditiveAttention.project_key`) and each step
+    passes it in as `projected_key`.
 
     Args:
         vocabulary_size: int.
@@ -82,12 +84,8 @@ class AttentionLSTMDecoder(keras.layers.Layer):
         self.init_h.build((None, depth))
         self.init_c = keras.layers.Dense(self.units, activation="tanh", dtype=self.dtype_policy, name="init_c")
         self.init_c.build((None, depth))
-        self.key_projection = keras.layers.Dense(
-            self.attention_units, use_bias=False, dtype=self.dtype_policy, name="key_projection"
-        )
-        self.key_projection.build((None, None, depth))
         self.attention = AdditiveAttention(self.attention_units, dtype=self.dtype_policy, name="attention")
-        self.attention.build((None, self.units), (None, None, depth), (None, None, self.attention_units))
+        self.attention.build((None, self.units), (None, None, depth), (None, None, depth))
         self.cell = LSTMCell(self.units, dtype=self.dtype_policy, name="cell")
         self.cell.build((None, self.embedding_dim + depth))
         self.deep_output = keras.layers.Dense(
@@ -103,20 +101,21 @@ class AttentionLSTMDecoder(keras.layers.Layer):
     def initial_cache(self, regions):
         """The cache before the first word: `{"h", "c", "regions", "keys"}`.
 
-        `keys` are the regions projected once per image (to `attention_units`),
-        so each word's attention costs no projection of all the regions.
+        `keys` are the attention's key half of the score for every region,
+        `W₂ r_s + b` (`attention_units` wide), computed once per image, so each
+        word's attention costs no projection of all the regions.
         """
         mean = ops.mean(regions, axis=1)
         return {
             "h": self.init_h(mean),
             "c": self.init_c(mean),
             "regions": regions,
-            "keys": self.key_projection(regions),
+            "keys": self.attention.project_key(regions),
         }
 
     def _recur(self, embedded, h, c, regions, keys):
         """Attention from h_{t-1}, then the LSTM step: -> (h_t, c_t, z_t, α_t)."""
-        context, weights = self.attention(h, regions, keys, return_attention_scores=True)
+        context, weights = self.attention(h, regions, projected_key=keys, return_attention_scores=True)
         h, (_, c) = self.cell(ops.concatenate([embedded, context], axis=-1), [h, c])
         return h, c, context, weights
 

@@ -75,6 +75,23 @@ def test_attention_weights_over_regions_sum_to_one(decoder):
     assert (weights >= 0).all() and weights.std() > 0
 
 
+def test_lstm_decoder_projects_each_region_once_with_the_attention_kernel():
+    # The cached keys are the additive attention's own W2 r + b; a step's weights
+    # equal the layer called plainly on the raw regions (which projects them itself).
+    model = make("lstm_attention")
+    images, tokens = inputs()
+    decoder = model.get_layer("decoder")
+    regions = model.get_layer("image_encoder")(images, training=False)
+    cache = decoder.initial_cache(regions)
+    np.testing.assert_allclose(np.asarray(cache["keys"]),
+                               np.asarray(decoder.attention.project_key(regions)), rtol=1e-6)
+    _, _, weights = decoder.step(ops.convert_to_tensor(tokens[:, 0]), cache)
+    _, expected = decoder.attention(cache["h"], regions, return_attention_scores=True)
+    np.testing.assert_allclose(np.asarray(weights), np.asarray(expected), rtol=1e-5, atol=1e-7)
+    # No second projection of the regions anywhere in the decoder.
+    assert [tuple(w.shape) for w in decoder.weights if "key" in w.path] == [(16, 64)]
+
+
 def test_transformer_attention_is_the_last_blocks_cross_attention_over_heads():
     # The reference: the last block's own cross-attention layer, called on the
     # normalised output of its self-attention sublayer, with its scores averaged
