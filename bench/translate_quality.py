@@ -155,15 +155,13 @@ def main(argv=None):
     target_tokenizer = get_tokenizer("sentencepiece").adapt(
         [p[1] for p in train], max_size=args.vocabulary_size
     )
-    source, target = encode(train, source_tokenizer, target_tokenizer, args.max_length)
-    val_source, val_target = encode(validation, source_tokenizer, target_tokenizer, args.max_length)
 
     spec = dict(MODELS[args.model])
     model = seq2seq_model(
         source_tokenizer.vocabulary_size, target_tokenizer.vocabulary_size,
         max_source_length=args.max_length, max_target_length=args.max_length, **spec,
     )
-    steps_per_epoch = -(-len(source) // args.batch_size)
+    steps_per_epoch = -(-len(train) // args.batch_size)
     if spec["architecture"] == "transformer":
         from seqkit.training.schedules import WarmupDecay
 
@@ -183,6 +181,9 @@ def main(argv=None):
         draw_maps(args, model, test, hypotheses, source_tokenizer, target_tokenizer, spec, out)
         return 0
 
+    # Encoded only to train: --maps-only needs the tokenizers, not the 115k encoded pairs.
+    source, target = encode(train, source_tokenizer, target_tokenizer, args.max_length)
+    val_source, val_target = encode(validation, source_tokenizer, target_tokenizer, args.max_length)
     start, cpu_start = time.monotonic(), time.process_time()
     budget = args.minutes * 60
 
