@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from seqkit.models.forecasting import TRANSFORMS
+
 LOSSES = ("mse", "mae", "pinball")
 
 
@@ -40,8 +42,8 @@ class ForecastLoss(keras.losses.Loss):
         self.kind = kind
         self.std = [float(s) for s in std]
         self.quantiles = [float(q) for q in quantiles] if quantiles else None
-        if transform not in ("none", "log1p"):
-            raise ValueError("`transform` must be 'none' or 'log1p'. "
+        if transform not in TRANSFORMS:
+            raise ValueError(f"`transform` must be one of {TRANSFORMS}. "
                              f"Received: transform={transform!r}")
         self.transform = transform
 
