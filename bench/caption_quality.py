@@ -17,6 +17,10 @@ under `splits`, the others under `splits_beam<width>`; captions of width w > 1 g
 training file (a bigger one: `generate.py --train 6000 --validation 0 --test 0 --heldout 0
 --heldout-validation 0 --seed 8 --out DIR`, so the four scored splits stay those of
 `--data-dir`); `--score-only` scores the run already in `<out>/<name>` without training.
+`--figure-scenes` trains nothing and scores nothing: from the captions a run wrote with
+beam 3, it prints the README's attention-figure scenes, the first exact caption of eight or
+more words with a relation in the test and in the held-out split (draw each with
+`seqkit caption <out>/<name> IMAGE --beam-width 3 --attention PNG`).
 
 Appends one JSON line per run to `<out>/results.jsonl` (training seconds, epochs and the
 metrics of each split) and writes each split's captions to `<out>/<name>/<split>_captions.json`
@@ -33,6 +37,20 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SPLITS = ("heldout_validation", "validation", "test", "heldout")
+RELATIONS = ("left of", "right of", "above", "below")
+
+
+def figure_scene(captions):
+    """(path, caption) of the first exact caption of 8+ words with a relation, or None.
+
+    `captions`: a `<split>_beam<w>_captions.json` dict (paths, hypotheses, references).
+    """
+    for path, hypothesis, references in zip(captions["paths"], captions["hypotheses"],
+                                            captions["references"]):
+        if (hypothesis in references and len(hypothesis.split()) >= 8
+                and any(relation in hypothesis for relation in RELATIONS)):
+            return path, hypothesis
+    return None
 
 
 def main():
@@ -45,7 +63,14 @@ def main():
                         help="decode each split with each width (default: the recipe's)")
     parser.add_argument("--score-only", action="store_true", help="score <out>/<name>, do not train")
     parser.add_argument("--out", default="runs/caption_quality")
+    parser.add_argument("--figure-scenes", action="store_true",
+                        help="print the attention-figure scenes of <out>/<name> (beam 3 captions)")
     args = parser.parse_args()
+    if args.figure_scenes:
+        for split in ("test", "heldout"):
+            path = pathlib.Path(args.out) / args.name / f"{split}_beam3_captions.json"
+            print(split, figure_scene(json.loads(path.read_text(encoding="utf-8"))))
+        return
 
     from seqkit import runner
     from seqkit.config import load_config
