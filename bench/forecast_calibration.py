@@ -204,30 +204,45 @@ def _fit(method, recent, windows, quantiles):
                                        windows["history"], quantiles)
 
 
-def _score(fitted, part):
+def _inside(fitted, part):
+    """([windows, horizon, targets] bool: actual inside the interval, interval widths)."""
     outputs = part["outputs"].astype(np.float32)
     fixed = outputs if fitted is None else np.asarray(
         fitted.apply(outputs, part["history"].astype(np.float32)))
     actual = part["actual"]
-    inside = (actual >= fixed[..., 0]) & (actual <= fixed[..., -1])
-    width = fixed[..., -1] - fixed[..., 0]
+    return (actual >= fixed[..., 0]) & (actual <= fixed[..., -1]), fixed[..., -1] - fixed[..., 0]
+
+
+def _score(fitted, part):
+    inside, width = _inside(fitted, part)
     return float(inside.mean()), float(width.mean())
+
+
+def _load(meta_path, test):
+    """(meta, {"validation": ..., "test": ... (with `test`)}) of one saved run."""
+    meta = json.loads(meta_path.read_text())
+    parts = ("validation", "test") if test else ("validation",)
+    with np.load(meta_path.with_suffix(".npz")) as arrays:
+        data = {p: {k: arrays[f"{p}_{k}"] for k in ("outputs", "actual", "history")}
+                for p in parts}
+    return meta, data
+
+
+def _halves(windows):
+    """The first and second half of a part's windows, in time order."""
+    half = len(windows["actual"]) // 2
+    return ({k: v[:half] for k, v in windows.items()},
+            {k: v[half:] for k, v in windows.items()})
 
 
 def compare(args):
     configurations = _configurations()
     rows = []
     for meta_path in sorted(args.runs.glob("*.json")):
-        meta = json.loads(meta_path.read_text())
-        with np.load(meta_path.with_suffix(".npz")) as arrays:
-            parts = ("validation", "test") if args.test else ("validation",)
-            data = {p: {k: arrays[f"{p}_{k}"] for k in ("outputs", "actual", "history")}
-                    for p in parts}
+        meta, data = _load(meta_path, args.test)
         quantiles = meta["quantiles"]
         validation = data["validation"]
-        half = len(validation["actual"]) // 2
-        first = {k: v[:half] for k, v in validation.items()}
-        second = {k: v[half:] for k, v in validation.items()}
+        first, second = _halves(validation)
         for method, recent in configurations:
             name = method if recent == 1.0 else f"{method} recent {recent}"
             cells = {"recipe": meta["recipe"], "kind": meta["kind"], "seed": meta["seed"],
@@ -276,22 +291,11 @@ def pairs(args):
     print("|---|---|---|---|---|---|---|---|---|")
     means = {}
     for meta_path in sorted(args.runs.glob("*.json")):
-        meta = json.loads(meta_path.read_text())
-        with np.load(meta_path.with_suffix(".npz")) as arrays:
-            validation = {k: arrays[f"validation_{k}"] for k in ("outputs", "actual", "history")}
-            if args.test:
-                fit_on = validation
-                scored = {k: arrays[f"test_{k}"] for k in ("outputs", "actual", "history")}
-            else:
-                half = len(validation["actual"]) // 2
-                fit_on = {k: v[:half] for k, v in validation.items()}
-                scored = {k: v[half:] for k, v in validation.items()}
-        fitted = _fit(method, recent, fit_on, meta["quantiles"])
-        fixed = np.asarray(fitted.apply(scored["outputs"].astype(np.float32),
-                                        scored["history"].astype(np.float32)))
-        actual = scored["actual"]
-        inside = (actual >= fixed[..., 0]) & (actual <= fixed[..., -1])
-        per_window = inside.reshape(len(actual), -1).mean(axis=1)
+        meta, data = _load(meta_path, args.test)
+        fit_on, scored = ((data["validation"], data["test"]) if args.test
+                          else _halves(data["validation"]))
+        inside, _ = _inside(_fit(method, recent, fit_on, meta["quantiles"]), scored)
+        per_window = inside.reshape(len(inside), -1).mean(axis=1)
         raw, _ = _score(None, scored)
         error, low, high = block_bootstrap(per_window)
         coverage = float(per_window.mean())

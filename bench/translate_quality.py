@@ -161,7 +161,16 @@ def main(argv=None):
         source_tokenizer.vocabulary_size, target_tokenizer.vocabulary_size,
         max_source_length=args.max_length, max_target_length=args.max_length, **spec,
     )
-    steps_per_epoch = -(-len(train) // args.batch_size)
+    if args.maps_only:
+        model.load_weights(str(out / "model.weights.h5"))  # a functional model: built already
+        hypotheses = (out / "hypotheses.txt").read_text(encoding="utf-8").split("\n")[: len(test)]
+        draw_maps(args, model, test, hypotheses, source_tokenizer, target_tokenizer, spec, out)
+        return 0
+
+    # Only training needs the encoded pairs (115k) and the optimizer: --maps-only stops above.
+    source, target = encode(train, source_tokenizer, target_tokenizer, args.max_length)
+    val_source, val_target = encode(validation, source_tokenizer, target_tokenizer, args.max_length)
+    steps_per_epoch = -(-len(source) // args.batch_size)
     if spec["architecture"] == "transformer":
         from seqkit.training.schedules import WarmupDecay
 
@@ -175,15 +184,6 @@ def main(argv=None):
         metrics=[MaskedTokenAccuracy()],
     )
 
-    if args.maps_only:
-        model.load_weights(str(out / "model.weights.h5"))  # a functional model: built already
-        hypotheses = (out / "hypotheses.txt").read_text(encoding="utf-8").split("\n")[: len(test)]
-        draw_maps(args, model, test, hypotheses, source_tokenizer, target_tokenizer, spec, out)
-        return 0
-
-    # Encoded only to train: --maps-only needs the tokenizers, not the 115k encoded pairs.
-    source, target = encode(train, source_tokenizer, target_tokenizer, args.max_length)
-    val_source, val_target = encode(validation, source_tokenizer, target_tokenizer, args.max_length)
     start, cpu_start = time.monotonic(), time.process_time()
     budget = args.minutes * 60
 
