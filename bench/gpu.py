@@ -306,7 +306,7 @@ def main(argv=None):
             step_ms[peer] = r["step_ms"]
             print(
                 f"{label:<13}{r['params']:>12,}{r['tokens_per_step']:>12,}{r['compile_s']:>10.1f}"
-                f"{r['step_ms']:>10.1f}{r['tokens_per_s']:>12,.0f}{r['tflops']:>11.4g}"
+                f"{r['step_ms']:>10.3f}{r['tokens_per_s']:>12,.0f}{r['tflops']:>11.4g}"
                 f"{100 * r['tflops'] / args.peak_tflops:>10.3g}%  "
                 f"{r['first_loss']:.3f} -> {r['last_loss']:.3f}",
                 flush=True,

@@ -61,6 +61,14 @@ MUTATIONS = [
         description="tokens/s counts sequences, not tokens",
     ),
     Mutation(
+        name="gpu-bench-tokens-per-second-off-by-one",
+        path="bench/gpu.py",
+        old='        "tokens_per_s": tokens / step_s,',
+        new='        "tokens_per_s": c["batch"] * (c["seq"] - 1) / step_s,',
+        tests=GPU_RUN,
+        description="tokens/s counts the predicted positions (seq - 1), under 1% low",
+    ),
+    Mutation(
         name="gpu-bench-mfu-percent",
         path="bench/gpu.py",
         old="{100 * r['tflops'] / args.peak_tflops:>10.3g}%",
