@@ -18,6 +18,7 @@ from seqkit import run_dir as run_dir_lib
 from seqkit import scoring
 from seqkit.errors import ConfigError
 from seqkit.errors import RunDirError
+from seqkit.errors import TrainingError
 from seqkit.export import export_run
 from seqkit.export import is_saved_model
 from seqkit.export import read_metadata
@@ -168,14 +169,18 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
 
     Raises:
         ConfigError: the run directory exists and neither `resume` nor
-            `overwrite` is set, or both are set.
+            `overwrite` is set, or both are set; or `resume` under the
+            multi-worker strategy.
         DataError: a data file is missing or does not fit the task.
         RunDirError: `resume` finds no checkpoint, or only corrupt ones or
             ones that do not fit the model (checked before anything in the
             run directory changes; a corrupt last checkpoint falls back to
             the previous one).
         TrainingError: the loss became NaN or infinite (the last good
-            checkpoint and best weights are kept; no model is saved).
+            checkpoint and best weights are kept; no model is saved), or,
+            under multi-worker, another worker stopped (crashed, killed,
+            unreachable): the chief keeps its last backup, which `resume`
+            continues under a one-worker strategy.
     """
 
     from seqkit.training import precision as precision_lib
@@ -184,6 +189,13 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
 
     train_config = config.train
     check_backend(type(get_task(config)), train_config.strategy)  # before anything starts
+    if resume and train_config.strategy == "multi-worker":
+        # Only the chief keeps a backup; the others would start from step 0.
+        raise ConfigError(
+            "--resume does not work under --strategy multi-worker: only the chief keeps a backup. "
+            "Resume on the chief's machine with --strategy default (or mirrored): the global batch "
+            "stays the recipe's, so training goes on from the chief's last backup"
+        )
     if train_config.refit:
         return _fit_and_refit(config, run_dir, resume, overwrite, callbacks, verbose, strategy, precision)
     if strategy is None:
@@ -196,6 +208,19 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
     )
     try:
         return _fit(config, worker.path, resume, overwrite, callbacks, verbose, strategy, policy)
+    except Exception as error:
+        lost = strategy_lib.lost_peers(error, strategy)
+        if lost is None:
+            raise
+        where = (
+            f"The run directory {worker.path} keeps the last backup: resume it there with `seqkit fit --resume --run-dir "
+            f"{worker.path} --strategy default`, or start every worker again with --overwrite"
+            if worker.chief else "This worker keeps nothing; the chief's run directory keeps the last backup"
+        )
+        raise TrainingError(
+            f"multi-worker training stopped: {', '.join(lost) or 'another worker'} stopped responding "
+            f"({type(error).__name__}). {where}"
+        ) from error
     finally:
         worker.close()  # a worker other than the chief leaves nothing behind
 

@@ -20,7 +20,8 @@ from seqkit.cli.common import parse_data_overrides
               help="Where to write the run. Defaults to runs/<name>, name from the config.")
 @click.option("--resume", is_flag=True,
               help="Continue an interrupted run from its last checkpoint. Without CONFIG, "
-                   "the run's own config.yaml is used.")
+                   "the run's own config.yaml is used. A multi-worker run resumes on the chief "
+                   "alone: add --strategy default (or mirrored).")
 @click.option("--overwrite", is_flag=True, help="Replace an existing run directory.")
 @click.option("--strategy", default=None, metavar="default|mirrored|multi-worker",
               help="Where to train (= --set train.strategy=...): one device, mirrored over the local "

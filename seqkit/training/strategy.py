@@ -9,12 +9,15 @@ The recipe's `train.batch_size` stays the global batch: each replica gets
 
 import json
 import os
+import re
 import shutil
 import tempfile
 
 from seqkit.errors import ConfigError
 
 STRATEGIES = ("default", "mirrored", "multi-worker")
+# How TensorFlow names a task of the cluster in its errors: /job:worker/replica:0/task:1.
+_TASK_NAME = re.compile(r"/job:(\w+)/(?:replica:\d+/)?task:(\d+)")
 
 
 def parse_tf_config(text):
@@ -101,6 +104,38 @@ def worker_count(strategy):
     if resolver is None or not resolver.cluster_spec().as_dict():
         return 1
     return sum(len(a) for a in resolver.cluster_spec().as_dict().values())
+
+
+def lost_peers(error, strategy):
+    """Which other workers `error` says stopped, when it is the error a
+    multi-worker `strategy` raises on a worker whose peer crashed, was killed
+    or became unreachable; None for any other error.
+
+    TensorFlow notices within seconds (its collective ops check the peers'
+    heartbeats) and aborts the step with an `UnavailableError` (or, at a
+    deadline, `DeadlineExceededError`) whose text names the task it lost, for
+    instance `/job:worker/replica:0/task:1`.
+
+    Returns:
+        A list of "role index (host:port)" strings, in the order the error
+        names them; empty when the error names no other task.
+    """
+    if worker_count(strategy) < 2:
+        return None
+    import tensorflow as tf
+
+    if not isinstance(error, (tf.errors.UnavailableError, tf.errors.DeadlineExceededError)):
+        return None
+    resolver = strategy.cluster_resolver
+    cluster = resolver.cluster_spec().as_dict()
+    own = (resolver.task_type, resolver.task_id)
+    lost = []
+    for role, index in _TASK_NAME.findall(str(error)):
+        index = int(index)
+        name = f"{role} {index} ({cluster[role][index]})" if index < len(cluster.get(role, ())) else None
+        if (role, index) != own and name is not None and name not in lost:
+            lost.append(name)
+    return lost
 
 
 class WorkerDirectory:
