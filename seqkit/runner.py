@@ -213,8 +213,9 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
         if lost is None:
             raise
         where = (
-            f"The run directory {worker.path} keeps the last backup: resume it there with `seqkit fit --resume --run-dir "
-            f"{worker.path} --strategy default`, or start every worker again with --overwrite"
+            f"The run directory {worker.path} keeps the last backup: resume it there with "
+            f"`seqkit fit --resume --run-dir {worker.path} --strategy default`, "
+            "or start every worker again with --overwrite"
             if worker.chief else "This worker keeps nothing; the chief's run directory keeps the last backup"
         )
         raise TrainingError(
