@@ -146,6 +146,22 @@ MUTATIONS = [
         description="any error under multi-worker (a bad argument, a bug) is reported as a lost worker",
     ),
     Mutation(
+        name="joining-note-lists-itself",
+        path="seqkit/training/strategy.py",
+        old='    others = ", ".join(f"{role} {index} ({address})" for role, index, address in tasks if (role, index) != own)',
+        new='    others = ", ".join(f"{role} {index} ({address})" for role, index, address in tasks)',
+        tests=("tests/scale/strategy_test.py::test_joining_note_names_this_task_and_every_other",),
+        description="the waiting line says a worker waits for itself",
+    ),
+    Mutation(
+        name="joining-note-not-printed",
+        path="seqkit/cli/fit.py",
+        old='        click.echo(joining_note(os.environ.get("TF_CONFIG")), err=True)',
+        new="        pass",
+        tests=("tests/scale/strategy_test.py::test_two_workers_on_loopback_only_the_chief_writes",),
+        description="a multi-worker process says nothing while it waits for its cluster (looks hung)",
+    ),
+    Mutation(
         name="multi-worker-resume-not-refused",
         path="seqkit/runner.py",
         old='    if resume and train_config.strategy == "multi-worker":',

@@ -71,6 +71,26 @@ def check_strategy(name, environ=None):
         parse_tf_config((environ if environ is not None else os.environ).get("TF_CONFIG"))
 
 
+def joining_note(text):
+    """The line a multi-worker process prints before it joins its cluster.
+
+    The strategy waits, silently and without a time limit, until every worker
+    `TF_CONFIG` (`text`) names has started, so a typo in an address or a host
+    that never starts looks like a hang; the line says what it waits for.
+
+    >>> joining_note('{"cluster": {"worker": ["h1:2222", "h2:2222"]}, '
+    ...              '"task": {"type": "worker", "index": 0}}')
+    'multi-worker: this is worker 0 (h1:2222); waiting for worker 1 (h2:2222) to join'
+    """
+    value = parse_tf_config(text)
+    own = (value["task"]["type"], value["task"]["index"])
+    tasks = [(role, index, address) for role, addresses in value["cluster"].items()
+             for index, address in enumerate(addresses)]
+    others = ", ".join(f"{role} {index} ({address})" for role, index, address in tasks if (role, index) != own)
+    this = next(f"{role} {index} ({address})" for role, index, address in tasks if (role, index) == own)
+    return f"multi-worker: this is {this}; waiting for {others} to join"
+
+
 def make_strategy(name):
     """The `tf.distribute.Strategy` called `name` (one of `STRATEGIES`)."""
     check_strategy(name)

@@ -16,6 +16,7 @@ from seqkit.errors import ConfigError
 from seqkit.training.history import read_history
 from seqkit.training.strategy import STRATEGIES
 from seqkit.training.strategy import check_strategy
+from seqkit.training.strategy import joining_note
 from seqkit.training.strategy import lost_peers
 from seqkit.training.strategy import parse_tf_config
 from tests.scale.recipe import environment
@@ -138,8 +139,11 @@ def test_two_workers_on_loopback_only_the_chief_writes(tmp_path):
     # worker 1 writes nothing in its directory and removes its scratch run.
     with _loopback_workers(tmp_path, tiny_recipe(tmp_path)) as (cluster, homes, scratch, processes):
         outputs = [finish(p, timeout=300) for p in processes]
-    for output in outputs:
+    for index, output in enumerate(outputs):
         assert "strategy multi-worker: 2 replica(s) x 4 examples over 2 worker(s)" in output
+        other = 1 - index
+        assert (f"multi-worker: this is worker {index} ({cluster['worker'][index]}); "
+                f"waiting for worker {other} ({cluster['worker'][other]}) to join") in output
     assert not list(homes[1].iterdir())
     assert not list(scratch[1].iterdir())
     run = homes[0] / "run"
@@ -219,6 +223,15 @@ def test_lost_peers_names_the_other_workers_from_the_error_text():
     assert lost_peers(tf.errors.InvalidArgumentError(None, None, text), on_worker_1) is None
     assert lost_peers(ValueError(text), on_worker_1) is None
     assert lost_peers(lost, tf.distribute.get_strategy()) is None
+
+
+def test_joining_note_names_this_task_and_every_other():
+    text = json.dumps({"cluster": {"chief": ["c:1"], "worker": ["w0:2", "w1:3"]},
+                       "task": {"type": "worker", "index": 0}})
+    assert joining_note(text) == (
+        "multi-worker: this is worker 0 (w0:2); waiting for chief 0 (c:1), worker 1 (w1:3) to join")
+    with pytest.raises(ConfigError, match="needs the TF_CONFIG"):
+        joining_note(None)
 
 
 def test_tf_config_checks():
