@@ -10,6 +10,7 @@ import dataclasses
 import json
 import os
 import pathlib
+import sys
 import time
 
 from seqkit import config as config_lib
@@ -157,7 +158,9 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
             assets are reused; the epoch count continues).
         overwrite: replace an existing run directory.
         callbacks: extra Keras callbacks (tests use them to interrupt).
-        verbose: passed to `model.fit` ("auto", 0, 1, 2).
+        verbose: passed to `model.fit` ("auto", 0, 1, 2). Unless 0, a
+            multi-worker process also prints to stderr what it waits for
+            before it joins its cluster (`strategy.joining_note`).
         strategy: a `tf.distribute.Strategy`, or None for the one
             `config.train.strategy` names. Under a multi-worker strategy only
             the chief writes `run_dir`; the other workers train into a
@@ -201,7 +204,7 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
     if strategy is None:
         # Before any other TensorFlow op: a multi-worker strategy sets up the
         # collective ops of the whole process.
-        strategy = strategy_lib.make_strategy(train_config.strategy)
+        strategy = strategy_lib.make_strategy(train_config.strategy, announce=_to_stderr if verbose else None)
     policy = precision_lib.dtype_policy(precision if precision is not None else train_config.precision)
     worker = strategy_lib.WorkerDirectory(
         run_dir if run_dir is not None else default_run_dir(config), strategy_lib.is_chief(strategy)
@@ -224,6 +227,10 @@ def fit(config, run_dir=None, resume=False, overwrite=False, callbacks=(), verbo
         ) from error
     finally:
         worker.close()  # a worker other than the chief leaves nothing behind
+
+
+def _to_stderr(line):
+    print(line, file=sys.stderr, flush=True)
 
 
 def _fit(config, run_dir, resume, overwrite, callbacks, verbose, strategy, policy):

@@ -118,7 +118,7 @@ MUTATIONS = [
         path="seqkit/training/strategy.py",
         old="    if worker_count(strategy) < 2:\n        return None\n    import tensorflow as tf\n",
         new="    if True:\n        return None\n    import tensorflow as tf\n",
-        tests=("tests/scale/strategy_test.py::test_a_worker_that_dies_stops_the_other_with_one_line[1]",),
+        tests=("tests/scale/strategy_test.py::test_a_worker_that_dies_stops_the_other_with_one_line[1-kill]",),
         description="a worker whose peer died ends with TensorFlow's traceback, not one line (exit 1 either way)",
     ),
     Mutation(
@@ -134,7 +134,7 @@ MUTATIONS = [
         path="seqkit/runner.py",
         old="            if worker.chief else",
         new="            if True else",
-        tests=("tests/scale/strategy_test.py::test_a_worker_that_dies_stops_the_other_with_one_line[0]",),
+        tests=("tests/scale/strategy_test.py::test_a_worker_that_dies_stops_the_other_with_one_line[0-kill]",),
         description="a non-chief worker tells the user to resume from its own (removed) scratch directory",
     ),
     Mutation(
@@ -155,11 +155,27 @@ MUTATIONS = [
     ),
     Mutation(
         name="joining-note-not-printed",
-        path="seqkit/cli/fit.py",
-        old='        click.echo(joining_note(os.environ.get("TF_CONFIG")), err=True)',
-        new="        pass",
+        path="seqkit/training/strategy.py",
+        old='            announce(joining_note(os.environ.get("TF_CONFIG")))',
+        new="            pass",
         tests=("tests/scale/strategy_test.py::test_two_workers_on_loopback_only_the_chief_writes",),
         description="a multi-worker process says nothing while it waits for its cluster (looks hung)",
+    ),
+    Mutation(
+        name="stop-signals-held-while-joining",
+        path="seqkit/training/strategy.py",
+        old="            previous[signum] = signal.signal(signum, signal.SIG_DFL)",
+        new="            previous[signum] = signal.getsignal(signum)",
+        tests=("tests/scale/strategy_test.py::test_a_worker_waiting_for_its_cluster_stops_on_ctrl_c",),
+        description="a worker waiting for its cluster keeps the CLI's Python handlers, which never run: Ctrl-C is ignored",
+    ),
+    Mutation(
+        name="stop-signals-not-restored",
+        path="seqkit/training/strategy.py",
+        old="        for signum, handler in previous.items():\n            signal.signal(signum, handler)\n",
+        new="        pass\n",
+        tests=("tests/scale/strategy_test.py::test_a_worker_that_dies_stops_the_other_with_one_line[0-term]",),
+        description="after joining, SIGTERM stays with TensorFlow's preemption watcher, which swallows it: training goes on",
     ),
     Mutation(
         name="multi-worker-resume-not-refused",

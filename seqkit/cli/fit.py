@@ -81,12 +81,6 @@ def command(configs, overrides, data, run_dir, resume, overwrite, strategy, prec
 
     from seqkit import runner
 
-    if config.train.strategy == "multi-worker" and not resume:
-        import os
-
-        from seqkit.training.strategy import joining_note
-
-        click.echo(joining_note(os.environ.get("TF_CONFIG")), err=True)
     start = time.monotonic()
     result = runner.fit(config, run_dir=run_dir, resume=resume, overwrite=overwrite)
     elapsed = time.monotonic() - start

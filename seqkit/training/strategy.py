@@ -7,10 +7,12 @@ The recipe's `train.batch_size` stays the global batch: each replica gets
 `batch_size / replicas` examples of every batch.
 """
 
+import contextlib
 import json
 import os
 import re
 import shutil
+import signal
 import tempfile
 
 from seqkit.errors import ConfigError
@@ -91,8 +93,13 @@ def joining_note(text):
     return f"multi-worker: this is {this}; waiting for {others} to join"
 
 
-def make_strategy(name):
-    """The `tf.distribute.Strategy` called `name` (one of `STRATEGIES`)."""
+def make_strategy(name, announce=None):
+    """The `tf.distribute.Strategy` called `name` (one of `STRATEGIES`).
+
+    A multi-worker strategy first passes `joining_note`'s line to `announce`
+    (a callable taking one string), if given: the strategy then waits for
+    every worker without a time limit.
+    """
     check_strategy(name)
     import tensorflow as tf
 
@@ -101,8 +108,38 @@ def make_strategy(name):
         devices = gpus if gpus else tf.config.list_logical_devices("CPU")
         return tf.distribute.MirroredStrategy([d.name for d in devices])
     if name == "multi-worker":
-        return tf.distribute.MultiWorkerMirroredStrategy()
+        if announce is not None:
+            announce(joining_note(os.environ.get("TF_CONFIG")))
+        with _default_stop_signals():
+            return tf.distribute.MultiWorkerMirroredStrategy()
     return tf.distribute.get_strategy()
+
+
+@contextlib.contextmanager
+def _default_stop_signals():
+    """SIGINT and SIGTERM with their default action (end the process) inside,
+    and the handlers from before put back at the end.
+
+    The multi-worker strategy waits in TensorFlow's C++ for every worker to
+    join, holding the interpreter: a Python signal handler (the CLI's, which
+    finishes outputs cleanly) never runs there, so Ctrl-C did nothing and only
+    `kill -9` stopped a worker whose peers never came. Nothing has been
+    written yet at that point, so ending at once loses nothing. SIGTERM is
+    still lost while it waits: the strategy installs TensorFlow's preemption
+    watcher on it. Putting the handlers back takes SIGTERM back from that
+    watcher, which otherwise swallowed it for the whole run.
+    """
+    previous = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            previous[signum] = signal.signal(signum, signal.SIG_DFL)
+        except ValueError:  # not the main thread: leave them
+            pass
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def is_chief(strategy):

@@ -3,6 +3,7 @@ loopback, and the bad-input errors."""
 
 import contextlib
 import json
+import signal
 import socket
 import time
 import types
@@ -164,21 +165,29 @@ def test_two_workers_on_loopback_only_the_chief_writes(tmp_path):
 
 
 @pytest.mark.large
-@pytest.mark.parametrize("lost", [1, 0])
-def test_a_worker_that_dies_stops_the_other_with_one_line(tmp_path, lost):
+@pytest.mark.parametrize("lost, stop", [(1, "kill"), (0, "kill"), (0, "term")])
+def test_a_worker_that_dies_stops_the_other_with_one_line(tmp_path, lost, stop):
     # Two workers on loopback train for many epochs; once the chief has written
-    # two epochs, worker `lost` is killed (SIGKILL: no chance to say goodbye).
-    # The survivor must stop within seconds (TensorFlow's heartbeats), exit 1
-    # with one line naming the lost worker, and leave what the issue asks: a
-    # non-chief nothing, the chief a backup that a one-worker --resume finishes.
+    # two epochs, worker `lost` is killed (SIGKILL: no chance to say goodbye),
+    # or, as a scheduler stops a job, sent SIGTERM (TensorFlow's preemption
+    # watcher used to swallow it and training went on). The survivor must stop
+    # within seconds (TensorFlow's heartbeats), exit 1 with one line naming the
+    # lost worker, and leave what the issue asks: a non-chief nothing, the
+    # chief a backup that a one-worker --resume finishes.
     with _loopback_workers(tmp_path, tiny_recipe(tmp_path, epochs=2000)) as (cluster, homes, scratch, processes):
         history = homes[0] / "run" / "history.csv"
         deadline = time.monotonic() + 300
         while not (history.is_file() and len(history.read_text().splitlines()) >= 3):
             assert time.monotonic() < deadline and all(p.poll() is None for p in processes), "no two epochs"
             time.sleep(0.05)
-        processes[lost].kill()
-        processes[lost].wait()
+        if stop == "kill":
+            processes[lost].kill()
+            processes[lost].wait()
+        else:
+            processes[lost].send_signal(signal.SIGTERM)
+            stopped, _ = processes[lost].communicate(timeout=120)
+            assert processes[lost].returncode == 128 + signal.SIGTERM, stopped[-3000:]
+            assert "Interrupted by SIGTERM" in stopped, stopped[-3000:]
         survivor = processes[1 - lost]
         output, _ = survivor.communicate(timeout=120)
     assert survivor.returncode == 1, output[-3000:]
@@ -204,6 +213,35 @@ def test_a_worker_that_dies_stops_the_other_with_one_line(tmp_path, lost):
     assert (homes[0] / "run" / "model.keras").is_file()
     training = json.loads((homes[0] / "run" / "metrics.json").read_text())["training"]
     assert (training["strategy"], training["workers"]) == ("default", 1)
+
+
+@pytest.mark.large
+def test_a_worker_waiting_for_its_cluster_stops_on_ctrl_c(tmp_path):
+    # Worker 0 of two, and worker 1 never starts: the strategy waits in C++
+    # without a time limit, where the CLI's Python handlers never run, so
+    # Ctrl-C used to do nothing. It now ends the process, with nothing written.
+    recipe = tiny_recipe(tmp_path)
+    cluster = {"worker": [f"localhost:{p}" for p in _free_ports(2)]}
+    home = tmp_path / "worker0"
+    home.mkdir()
+    env = environment(TF_CONFIG=json.dumps({"cluster": cluster, "task": {"type": "worker", "index": 0}}))
+    process = seqkit("fit", recipe, "--run-dir", "run", "--strategy", "multi-worker", env=env, cwd=home)
+    try:
+        waiting = f"waiting for worker 1 ({cluster['worker'][1]}) to join"
+        lines = []
+        while not lines or waiting not in lines[-1]:
+            line = process.stdout.readline()
+            assert line, "".join(lines)[-3000:]  # it ended before it waited
+            lines.append(line)
+        time.sleep(3)  # from the line to the wait itself: a few calls
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == -signal.SIGINT
+    assert not list(home.iterdir())
 
 
 def test_lost_peers_names_the_other_workers_from_the_error_text():
@@ -266,7 +304,7 @@ def test_tf_config_checks():
 def test_bad_distribution_input_is_one_line_and_exit_2(tmp_path, monkeypatch, args, tf_config, message):
     recipe = tiny_recipe(tmp_path)
 
-    def no_strategy(name):
+    def no_strategy(name, announce=None):
         # make_strategy's own checks, but no strategy: a multi-worker one would
         # wait for its cluster forever, so a refusal that comes too late fails here.
         check_strategy(name)
