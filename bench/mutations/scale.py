@@ -124,8 +124,8 @@ MUTATIONS = [
     Mutation(
         name="lost-worker-names-itself",
         path="seqkit/training/strategy.py",
-        old="        if (role, index) != own and name is not None and name not in lost:",
-        new="        if name is not None and name not in lost:",
+        old="    labels.pop((resolver.task_type, resolver.task_id), None)  # this worker is not lost\n",
+        new="",
         tests=("tests/scale/strategy_test.py::test_lost_peers_names_the_other_workers_from_the_error_text",),
         description="the message may name the surviving worker itself among the lost ones",
     ),
@@ -148,8 +148,8 @@ MUTATIONS = [
     Mutation(
         name="joining-note-lists-itself",
         path="seqkit/training/strategy.py",
-        old='    others = ", ".join(f"{role} {index} ({address})" for role, index, address in tasks if (role, index) != own)',
-        new='    others = ", ".join(f"{role} {index} ({address})" for role, index, address in tasks)',
+        old='    this = labels.pop((value["task"]["type"], value["task"]["index"]))',
+        new='    this = labels[(value["task"]["type"], value["task"]["index"])]',
         tests=("tests/scale/strategy_test.py::test_joining_note_names_this_task_and_every_other",),
         description="the waiting line says a worker waits for itself",
     ),

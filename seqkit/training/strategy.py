@@ -85,12 +85,16 @@ def joining_note(text):
     'multi-worker: this is worker 0 (h1:2222); waiting for worker 1 (h2:2222) to join'
     """
     value = parse_tf_config(text)
-    own = (value["task"]["type"], value["task"]["index"])
-    tasks = [(role, index, address) for role, addresses in value["cluster"].items()
-             for index, address in enumerate(addresses)]
-    others = ", ".join(f"{role} {index} ({address})" for role, index, address in tasks if (role, index) != own)
-    this = next(f"{role} {index} ({address})" for role, index, address in tasks if (role, index) == own)
-    return f"multi-worker: this is {this}; waiting for {others} to join"
+    labels = _task_labels(value["cluster"])
+    this = labels.pop((value["task"]["type"], value["task"]["index"]))
+    return f"multi-worker: this is {this}; waiting for {', '.join(labels.values())} to join"
+
+
+def _task_labels(cluster):
+    """{(role, index): "role index (host:port)"} for each task of `cluster`
+    (a dict role -> list of addresses), in the cluster's order."""
+    return {(role, index): f"{role} {index} ({address})"
+            for role, addresses in cluster.items() for index, address in enumerate(addresses)}
 
 
 def make_strategy(name, announce=None):
@@ -184,13 +188,12 @@ def lost_peers(error, strategy):
     if not isinstance(error, (tf.errors.UnavailableError, tf.errors.DeadlineExceededError)):
         return None
     resolver = strategy.cluster_resolver
-    cluster = resolver.cluster_spec().as_dict()
-    own = (resolver.task_type, resolver.task_id)
+    labels = _task_labels(resolver.cluster_spec().as_dict())
+    labels.pop((resolver.task_type, resolver.task_id), None)  # this worker is not lost
     lost = []
     for role, index in _TASK_NAME.findall(str(error)):
-        index = int(index)
-        name = f"{role} {index} ({cluster[role][index]})" if index < len(cluster.get(role, ())) else None
-        if (role, index) != own and name is not None and name not in lost:
+        name = labels.get((role, int(index)))
+        if name is not None and name not in lost:
             lost.append(name)
     return lost
 
